@@ -1,0 +1,162 @@
+/// A streaming reader of delimited text as RFC 4180 defines it: a header row, fields separated by a
+/// delimiter (comma, tab, …), fields optionally enclosed in double quotes, a doubled quote `""`
+/// standing for one quote inside a quoted field, and delimiters, CR and LF allowed inside quotes.
+///
+/// Also accepted: CRLF or LF line ends, a UTF-8 byte-order mark, and blank lines (skipped; the
+/// trailing blank lines many editors leave are the usual case). Rejected with a ``CSVError``
+/// naming the line and column: a quote inside an unquoted field, text after a closing quote, an
+/// unterminated quoted field, and bytes that are not UTF-8.
+///
+/// Line numbers are physical lines (1 = the header), so a quoted field with newlines in it moves
+/// the count on; columns count characters from 1, as an editor does.
+public struct CSVReader: Sendable {
+  private let bytes: [UInt8]
+  private let delimiter: UInt8
+  private var position: Int
+  private var line = 1
+  private var lineStart: Int
+
+  /// A reader over `bytes` with the given one-byte `delimiter`.
+  public init(bytes: [UInt8], delimiter: UInt8 = UInt8(ascii: ",")) {
+    self.bytes = bytes
+    self.delimiter = delimiter
+    let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+    let start = bytes.starts(with: bom) ? 3 : 0
+    self.position = start
+    self.lineStart = start
+  }
+
+  /// The next non-blank record, or `nil` at the end of the input.
+  public mutating func next() throws(CSVError) -> CSVRecord? {
+    while position < bytes.count {
+      // Skip a blank line (LF, CRLF or a lone CR at the end).
+      let b = bytes[position]
+      if b == lf {
+        position += 1
+        newLine()
+        continue
+      }
+      if b == cr {
+        position += position + 1 < bytes.count && bytes[position + 1] == lf ? 2 : 1
+        newLine()
+        continue
+      }
+      return try readRecord()
+    }
+    return nil
+  }
+
+  private mutating func newLine() {
+    line += 1
+    lineStart = position
+  }
+
+  private func column(at index: Int) -> Int {
+    // Characters from the line start: count the bytes that begin a UTF-8 scalar.
+    var c = 1
+    var i = lineStart
+    while i < index {
+      if bytes[i] & 0xC0 != 0x80 { c += 1 }
+      i += 1
+    }
+    return c
+  }
+
+  private mutating func readRecord() throws(CSVError) -> CSVRecord {
+    var fields: [String] = []
+    var columns: [Int] = []
+    let recordLine = line
+    while true {
+      let fieldStart = position
+      columns.append(column(at: fieldStart))
+      var value: [UInt8] = []
+      var quoted = false
+      if position < bytes.count && bytes[position] == quote {
+        quoted = true
+        let openLine = line
+        let openColumn = column(at: position)
+        position += 1
+        var closed = false
+        while position < bytes.count {
+          let b = bytes[position]
+          if b == quote {
+            if position + 1 < bytes.count && bytes[position + 1] == quote {
+              value.append(quote)
+              position += 2
+              continue
+            }
+            position += 1
+            closed = true
+            break
+          }
+          value.append(b)
+          position += 1
+          if b == lf { newLine() }
+        }
+        if !closed {
+          throw CSVError(
+            line: openLine, column: openColumn,
+            message: "quoted field is not closed before the end of the input")
+        }
+      }
+      // After a quoted field, or in an unquoted one: read up to the delimiter or line end.
+      while position < bytes.count {
+        let b = bytes[position]
+        if b == delimiter || b == lf || b == cr { break }
+        if quoted {
+          throw CSVError(
+            line: line, column: column(at: position),
+            message: "unexpected text after a closing quote (a quote inside a field is written \"\")")
+        }
+        if b == quote {
+          throw CSVError(
+            line: line, column: column(at: position),
+            message: "quote inside an unquoted field (enclose the field in quotes and double the quote)")
+        }
+        value.append(b)
+        position += 1
+      }
+      guard let text = String(validating: value, as: UTF8.self) else {
+        throw CSVError(
+          line: recordLine, column: columns[columns.count - 1], message: "field is not valid UTF-8")
+      }
+      fields.append(text)
+      if position >= bytes.count { break }
+      let b = bytes[position]
+      if b == delimiter {
+        position += 1
+        continue
+      }
+      // End of line: LF, CRLF or a lone CR.
+      if b == cr && position + 1 < bytes.count && bytes[position + 1] == lf { position += 1 }
+      position += 1
+      newLine()
+      break
+    }
+    return CSVRecord(line: recordLine, fields: fields, columns: columns)
+  }
+}
+
+/// One record of a delimited file: its fields and where each begins.
+public struct CSVRecord: Sendable, Equatable {
+  /// The physical line on which the record starts (1 = the first line of the file).
+  public let line: Int
+  /// The field values, quotes removed.
+  public let fields: [String]
+  /// The character column (from 1) at which each field starts.
+  public let columns: [Int]
+}
+
+/// A syntax error in delimited text, at a line and column.
+public struct CSVError: Error, Equatable, Sendable {
+  /// Physical line (from 1).
+  public let line: Int
+  /// Character column (from 1).
+  public let column: Int
+  /// What is wrong.
+  public let message: String
+}
+
+private let quote = UInt8(ascii: "\"")
+private let lf = UInt8(ascii: "\n")
+private let cr = UInt8(ascii: "\r")

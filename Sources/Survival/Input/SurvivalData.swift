@@ -1,0 +1,91 @@
+/// Right-censored survival data: one follow-up time and event indicator per subject, and the
+/// group each subject belongs to.
+///
+/// Groups are stored as indices into ``groupLabels``; the order of the labels is the order in which
+/// every analysis reports the groups (and the first is the reference in two-group contrasts).
+public struct SurvivalData: Sendable, Equatable {
+  /// Follow-up time of each subject: finite and not negative.
+  public let time: [Double]
+  /// `true` for an event (death), `false` for a censored follow-up.
+  public let event: [Bool]
+  /// Group index of each subject, into ``groupLabels``.
+  public let group: [Int]
+  /// The group names in reporting order.
+  public let groupLabels: [String]
+
+  /// Data with groups.
+  /// - Throws: ``SurvivalDataError`` when the arrays differ in length, a time is negative or not
+  ///   finite, or a group index is out of range.
+  public init(time: [Double], event: [Bool], group: [Int], groupLabels: [String])
+    throws(SurvivalDataError)
+  {
+    guard time.count == event.count, time.count == group.count else {
+      throw .lengthMismatch(time: time.count, event: event.count, group: group.count)
+    }
+    for (i, t) in time.enumerated() where !(t.isFinite && t >= 0) {
+      throw .invalidTime(index: i, value: t)
+    }
+    for (i, g) in group.enumerated() where g < 0 || g >= groupLabels.count {
+      throw .invalidGroup(index: i, value: g)
+    }
+    self.time = time
+    self.event = event
+    self.group = group
+    self.groupLabels = groupLabels
+  }
+
+  /// Data without groups: every subject is in one group named `label` ("all" by default).
+  public init(time: [Double], event: [Bool], label: String = "all") throws(SurvivalDataError) {
+    try self.init(
+      time: time, event: event, group: [Int](repeating: 0, count: time.count), groupLabels: [label])
+  }
+
+  /// Number of subjects.
+  public var count: Int { time.count }
+
+  /// The same subjects with the event indicator reversed (censorings become the events), as used
+  /// for the reverse Kaplan–Meier estimate of follow-up.
+  public var reversed: SurvivalData {
+    SurvivalData(unchecked: time, event.map { !$0 }, group, groupLabels)
+  }
+
+  init(unchecked time: [Double], _ event: [Bool], _ group: [Int], _ labels: [String]) {
+    self.time = time
+    self.event = event
+    self.group = group
+    self.groupLabels = labels
+  }
+}
+
+/// Inconsistent arrays passed to ``SurvivalData``.
+public enum SurvivalDataError: Error, Equatable, Sendable {
+  /// The arrays have different lengths.
+  case lengthMismatch(time: Int, event: Int, group: Int)
+  /// A time is negative, NaN or infinite (index from 0).
+  case invalidTime(index: Int, value: Double)
+  /// A group index is outside the labels (index from 0).
+  case invalidGroup(index: Int, value: Int)
+}
+
+/// Orders group labels as osstats reports them: numerically when every label is a number (as R
+/// orders the levels of a numeric column), otherwise by Unicode code points (R's C-locale order).
+public func sortedGroupLabels(_ labels: some Sequence<String>) -> [String] {
+  let unique = Array(Set(labels))
+  let numbers = unique.map { Double($0.trimmingSpaces) }
+  if numbers.allSatisfy({ $0?.isFinite == true }) {
+    return zip(unique, numbers)
+      .sorted { a, b in a.1 ?? 0 < b.1 ?? 0 || (a.1 == b.1 && a.0.unicodeScalars.lexicographicallyPrecedes(b.0.unicodeScalars)) }
+      .map(\.0)
+  }
+  return unique.sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
+}
+
+extension String {
+  /// The string without leading and trailing spaces and tabs.
+  var trimmingSpaces: Substring {
+    var s = self[...]
+    while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
+    while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
+    return s
+  }
+}

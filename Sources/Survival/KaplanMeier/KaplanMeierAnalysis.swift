@@ -1,0 +1,179 @@
+/// Settings of a Kaplan–Meier analysis. The defaults are R survival's.
+public struct KaplanMeierOptions: Sendable, Equatable {
+  /// Transform for the pointwise confidence intervals (default `log`, as R).
+  public var confidenceType: ConfidenceType
+  /// Confidence level (default 0.95).
+  public var confidenceLevel: Double
+  /// Probabilities for the quantile table (default the quartiles 0.25, 0.5, 0.75).
+  public var quantiles: [Double]
+  /// Times at which to read the curves (default none).
+  public var times: [Double]
+  /// τ for the restricted mean; `nil` takes survRM2's default, the smallest of the groups' last
+  /// follow-up times.
+  public var tau: Double?
+  /// Merge times equal up to round-off, as R's `timefix` (default on).
+  public var timeFix: Bool
+
+  /// Options; every argument has R's default.
+  public init(
+    confidenceType: ConfidenceType = .log, confidenceLevel: Double = 0.95,
+    quantiles: [Double] = [0.25, 0.5, 0.75], times: [Double] = [], tau: Double? = nil,
+    timeFix: Bool = true
+  ) {
+    self.confidenceType = confidenceType
+    self.confidenceLevel = confidenceLevel
+    self.quantiles = quantiles
+    self.times = times
+    self.tau = tau
+    self.timeFix = timeFix
+  }
+
+  /// Checks the values.
+  /// - Throws: ``KaplanMeierOptionsError`` naming the first bad value.
+  public func validate() throws(KaplanMeierOptionsError) {
+    guard confidenceLevel > 0, confidenceLevel < 1 else {
+      throw .confidenceLevel(confidenceLevel)
+    }
+    for p in quantiles where !(p > 0 && p < 1) { throw .quantile(p) }
+    for t in times where !(t.isFinite && t >= 0) { throw .time(t) }
+    if let tau, !(tau.isFinite && tau > 0) { throw .tau(tau) }
+  }
+}
+
+/// An option value outside its domain.
+public enum KaplanMeierOptionsError: Error, Equatable, Sendable {
+  /// The confidence level must lie strictly between 0 and 1.
+  case confidenceLevel(Double)
+  /// A quantile probability must lie strictly between 0 and 1.
+  case quantile(Double)
+  /// A time must be finite and not negative.
+  case time(Double)
+  /// τ must be finite and positive.
+  case tau(Double)
+}
+
+/// Everything `osstats km` reports for one group.
+public struct KaplanMeierGroup: Sendable {
+  /// The curve.
+  public let curve: KaplanMeier
+  /// Pointwise lower confidence limits at each step.
+  public let lower: [Double]
+  /// Pointwise upper confidence limits at each step.
+  public let upper: [Double]
+  /// The median survival time with its confidence interval.
+  public let median: SurvivalQuantile
+  /// The requested quantiles.
+  public let quantiles: [SurvivalQuantile]
+  /// The curve at the requested times.
+  public let atTimes: [SurvivalAtTime]
+  /// Restricted mean survival time to τ.
+  public let restrictedMean: RestrictedMean
+  /// Median follow-up by the reverse Kaplan–Meier method (censoring as the event; Schemper M,
+  /// Smith TL (1996) Control Clin Trials 17:343–346), with its confidence interval.
+  public let followUp: SurvivalQuantile
+}
+
+/// A complete Kaplan–Meier analysis of grouped survival data: per group the curve with pointwise
+/// confidence limits, median and quantiles, survival at chosen times, restricted mean survival time
+/// and median follow-up; for two groups the restricted-mean contrast.
+public struct KaplanMeierAnalysis: Sendable {
+  /// The options used.
+  public let options: KaplanMeierOptions
+  /// One entry per group, in the order of the data's group labels.
+  public let groups: [KaplanMeierGroup]
+  /// τ used for the restricted means.
+  public let tau: Double
+  /// How τ was chosen, in words.
+  public let tauRule: String
+  /// Second group minus first, when there are exactly two groups.
+  public let restrictedMeanDifference: RestrictedMeanDifference?
+  /// Median follow-up of all subjects pooled (reverse Kaplan–Meier).
+  public let followUpOverall: SurvivalQuantile
+  /// Number of times changed by the near-tie merge.
+  public let timesMerged: Int
+  /// Statistical warnings (not errors): τ or a requested time beyond a group's follow-up, merged
+  /// near-tied times.
+  public let warnings: [String]
+
+  /// Analyses `data`.
+  /// - Throws: ``KaplanMeierOptionsError`` for invalid options.
+  public init(data: SurvivalData, options: KaplanMeierOptions = KaplanMeierOptions())
+    throws(KaplanMeierOptionsError)
+  {
+    try options.validate()
+    self.options = options
+    var warnings: [String] = []
+    var input = data
+    var merged = 0
+    if options.timeFix {
+      let fixed = TimeFix.apply(data.time)
+      merged = fixed.changed
+      if merged > 0 {
+        input = SurvivalData(unchecked: fixed.times, data.event, data.group, data.groupLabels)
+        warnings.append(
+          "\(merged) time\(merged == 1 ? "" : "s") differing from another only by round-off (relative 1.5e-8) merged, as R survival's timefix does"
+        )
+      }
+    }
+    timesMerged = merged
+    let table = RiskSetTable(input)
+    let reverse = table.reversed
+    let type = options.confidenceType
+    let level = options.confidenceLevel
+    let curves = input.groupLabels.enumerated().map { KaplanMeier(table: table, group: $0, label: $1) }
+    let lastTimes = curves.map { $0.time.last ?? 0 }
+    if let t = options.tau {
+      tau = t
+      tauRule = "given"
+    } else if curves.count > 1 {
+      tau = lastTimes.min() ?? 0
+      tauRule = "the smallest of the groups' last follow-up times (survRM2's default)"
+    } else {
+      tau = lastTimes.first ?? 0
+      tauRule = "the last follow-up time"
+    }
+    var groups: [KaplanMeierGroup] = []
+    for (g, curve) in curves.enumerated() {
+      let band = curve.confidenceLimits(type: type, level: level)
+      let rmst = curve.restrictedMean(tau: tau, level: level)
+      if rmst.beyondFollowUp {
+        warnings.append(
+          "tau = \(tau) is beyond the last follow-up of group \(curve.label) (\(lastTimes[g])): its curve is extended flat"
+        )
+      }
+      let at = curve.summary(at: options.times, type: type, level: level)
+      if let late = at.first(where: \.beyondFollowUp) {
+        warnings.append(
+          "survival of group \(curve.label) at time \(late.time) is carried forward beyond its last follow-up (\(lastTimes[g]))"
+        )
+      }
+      let reverseCurve = KaplanMeier(table: reverse, group: g, label: curve.label)
+      groups.append(
+        KaplanMeierGroup(
+          curve: curve, lower: band.lower, upper: band.upper,
+          median: curve.median(type: type, level: level),
+          quantiles: curve.quantiles(options.quantiles, type: type, level: level),
+          atTimes: at, restrictedMean: rmst,
+          followUp: reverseCurve.median(type: type, level: level)))
+    }
+    self.groups = groups
+    if groups.count == 2 {
+      restrictedMeanDifference = RestrictedMeanDifference(
+        first: groups[0].restrictedMean, second: groups[1].restrictedMean,
+        firstLabel: groups[0].curve.label, secondLabel: groups[1].curve.label, level: level)
+    } else {
+      restrictedMeanDifference = nil
+    }
+    if groups.count > 1 {
+      let pooled = SurvivalData(
+        unchecked: input.time, input.event.map { !$0 }, [Int](repeating: 0, count: input.count),
+        ["all"])
+      followUpOverall = KaplanMeier(table: RiskSetTable(pooled), group: 0, label: "all")
+        .median(type: type, level: level)
+    } else {
+      followUpOverall = groups.first?.followUp
+        ?? SurvivalQuantile(probability: 0.5, time: nil, lower: nil, upper: nil)
+    }
+    self.warnings = warnings
+  }
+}
