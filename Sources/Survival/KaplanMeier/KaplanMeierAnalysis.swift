@@ -127,7 +127,7 @@ public struct KaplanMeierAnalysis: Sendable {
       tauRule = "given"
     } else if curves.count > 1 {
       tau = lastTimes.min() ?? 0
-      tauRule = "the smallest of the groups' last follow-up times (survRM2's default)"
+      tauRule = "the smallest of the groups' last follow-up times, as survRM2"
     } else {
       tau = lastTimes.first ?? 0
       tauRule = "the last follow-up time"
@@ -138,13 +138,13 @@ public struct KaplanMeierAnalysis: Sendable {
       let rmst = curve.restrictedMean(tau: tau, level: level)
       if rmst.beyondFollowUp {
         warnings.append(
-          "tau = \(tau) is beyond the last follow-up of group \(curve.label) (\(lastTimes[g])): its curve is extended flat"
+          "tau = \(tau.shortDescription) is beyond the last follow-up of group \(curve.label) (\(lastTimes[g].shortDescription)): its curve is extended flat"
         )
       }
       let at = curve.summary(at: options.times, type: type, level: level)
       if let late = at.first(where: \.beyondFollowUp) {
         warnings.append(
-          "survival of group \(curve.label) at time \(late.time) is carried forward beyond its last follow-up (\(lastTimes[g]))"
+          "survival of group \(curve.label) at time \(late.time.shortDescription) is carried forward beyond its last follow-up (\(lastTimes[g].shortDescription))"
         )
       }
       let reverseCurve = KaplanMeier(table: reverse, group: g, label: curve.label)

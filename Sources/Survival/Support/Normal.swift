@@ -68,3 +68,11 @@ public enum Normal {
     quantile(1 - (1 - level) / 2)
   }
 }
+
+extension Double {
+  /// Short text for messages: integral values without ".0" (45, not 45.0), others as Swift prints them.
+  public var shortDescription: String {
+    if isFinite && self == rounded() && abs(self) < 1e15 { return String(Int64(self)) }
+    return description
+  }
+}

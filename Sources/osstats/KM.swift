@@ -1,0 +1,117 @@
+import ArgumentParser
+import Survival
+import SurvivalReport
+
+extension ConfidenceType: ExpressibleByArgument {}
+
+struct KM: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "km",
+    abstract: "Kaplan-Meier estimates per group: median, quantiles, survival at times, RMST, follow-up.",
+    discussion: """
+      Computes what R survival's survfit, print, summary(times =) and quantile give, with the same \
+      conventions and numbers: one step per distinct time (censoring times included), events \
+      before censorings at tied times, Greenwood's variance, pointwise confidence intervals on the \
+      chosen transform (default log, as R), quantiles by the midpoint rule on exact flats with \
+      confidence limits from the bands (Brookmeyer-Crowley). Also: restricted mean survival time \
+      to tau per group with its standard error, and for two groups the difference and ratio \
+      (second group minus/over first, as survRM2); median follow-up by reverse Kaplan-Meier.
+
+      Groups are reported in sorted order (numerically when every value is a number). Rows with an \
+      empty, NA or . time, event or group are excluded and listed. A CDISC ADaM ADTTE file \
+      (columns AVAL and CNSR) is read without options: time = AVAL, event = 1 - CNSR, rows with \
+      PARAMCD = OS, group TRT01P/TRTP/ARM.
+
+      Examples:
+        osstats km Datasets/aml.csv --group x
+        osstats km Datasets/ovarian.csv --time futime --event fustat --group rx --times 365,730
+        osstats km Datasets/lung.csv --group sex --conf-type log-log --quantiles 0.25,0.5,0.75
+        osstats km Datasets/gehan.csv --event cens --group treat --tau 20 --format json
+        osstats km adtte.csv --param OS --output km.md
+      """
+  )
+
+  @OptionGroup var input: InputOptions
+
+  @Option(
+    name: .customLong("conf-type"),
+    help: "Confidence-interval transform: log, log-log, plain, logit or arcsin (default: log, as R). Example: --conf-type log-log"
+  )
+  var confType: ConfidenceType = .log
+
+  @Option(name: .customLong("conf-level"), help: "Confidence level (default: 0.95). Example: --conf-level 0.9")
+  var confLevel: Double = 0.95
+
+  @Option(
+    help: "Quantile probabilities to report; 0.5 is the median (default in JSON: 0.25,0.5,0.75). Example: --quantiles 0.25,0.5,0.75"
+  )
+  var quantiles: NumberList?
+
+  @Option(help: "Times at which to report survival and the number at risk. Example: --times 6,12,24")
+  var times: NumberList?
+
+  @Option(
+    help: "Restriction time for the RMST (default: the smallest of the groups' last follow-up times). Example: --tau 24"
+  )
+  var tau: Double?
+
+  @Flag(help: "Also print every step of each curve (text and Markdown).")
+  var steps = false
+
+  @Flag(
+    name: .customLong("no-timefix"),
+    help: "Keep times that differ only by round-off apart (R survival merges them by default).")
+  var noTimefix = false
+
+  @OptionGroup var output: OutputOptions
+
+  var options: KaplanMeierOptions {
+    KaplanMeierOptions(
+      confidenceType: confType, confidenceLevel: confLevel,
+      quantiles: quantiles?.values ?? [0.25, 0.5, 0.75], times: times?.values ?? [], tau: tau,
+      timeFix: !noTimefix)
+  }
+
+  func validate() throws {
+    do {
+      try options.validate()
+    } catch {
+      switch error {
+      case .confidenceLevel(let v):
+        throw ValidationError("--conf-level must lie between 0 and 1, not \(v)")
+      case .quantile(let v): throw ValidationError("--quantiles must lie between 0 and 1, not \(v)")
+      case .time(let v): throw ValidationError("--times must be 0 or more, not \(v)")
+      case .tau(let v): throw ValidationError("--tau must be positive, not \(v)")
+      }
+    }
+  }
+
+  func run() throws {
+    try reportingFailures {
+      let (loaded, summary) = try input.load()
+      let analysis: KaplanMeierAnalysis
+      do {
+        analysis = try KaplanMeierAnalysis(data: loaded.data, options: options)
+      } catch {
+        throw Failure(ExitStatus.usage, "invalid option: \(error)")
+      }
+      var report = KaplanMeierReport(analysis: analysis, input: summary, version: osstatsVersion)
+      report.showQuantiles = quantiles != nil
+      report.showSteps = steps
+      let format = output.resolvedFormat
+      let text: String
+      switch format {
+      case .text: text = report.text()
+      case .json: text = report.json()
+      case .csv: text = report.csv()
+      case .markdown: text = report.markdown()
+      }
+      try output.write(text)
+      // Warnings are in the text and JSON; say them on standard error too when the output is a
+      // file or machine-readable, so that they are never missed.
+      if format != .text || output.output != nil {
+        for w in analysis.warnings { warn(w) }
+      }
+    }
+  }
+}

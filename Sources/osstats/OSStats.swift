@@ -1,0 +1,25 @@
+import ArgumentParser
+
+/// The osstats version, reported by `--version` and recorded in every JSON output.
+let osstatsVersion = "0.1.0"
+
+@main
+struct OSStats: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "osstats",
+    abstract: "Overall-survival analysis: Kaplan-Meier, with R survival's conventions and numbers.",
+    discussion: """
+      Every command reads a CSV or TSV file (or - for standard input) with one row per subject, \
+      and writes text, JSON, CSV or Markdown.
+
+      Exit status: 0 success; 64 usage error (a bad option, a column that does not exist); \
+      65 bad data (a malformed file, an invalid time or event); 66 cannot open the input; \
+      73 cannot write the output; 70 internal error.
+
+      Example:
+        osstats km Datasets/aml.csv --group x
+      """,
+    version: osstatsVersion,
+    subcommands: [KM.self]
+  )
+}

@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+
+/// Output formats.
+enum OutputFormat: String, CaseIterable, ExpressibleByArgument {
+  case text, json, csv, markdown
+}
+
+/// Where and how to write: the same options for every command.
+struct OutputOptions: ParsableArguments {
+  @Option(
+    help: "Output format: text, json, csv or markdown (default: from the --output extension, else text). Example: --format json"
+  )
+  var format: OutputFormat?
+
+  @Option(help: "Write to this file instead of standard output (written atomically). Example: --output km.json")
+  var output: String?
+
+  /// The format asked for, or implied by the output file's extension.
+  var resolvedFormat: OutputFormat {
+    if let format { return format }
+    guard let output else { return .text }
+    switch URL(fileURLWithPath: output).pathExtension.lowercased() {
+    case "json": return .json
+    case "csv": return .csv
+    case "md", "markdown": return .markdown
+    default: return .text
+    }
+  }
+
+  /// Writes `text` to the output file (through a temporary file and a rename, so a failure never
+  /// leaves half a file) or to standard output.
+  /// - Throws: ``Failure`` with status 73 when the file cannot be written.
+  func write(_ text: String) throws {
+    let data = Data(text.utf8)
+    guard let output, output != "-" else {
+      FileHandle.standardOutput.write(data)
+      return
+    }
+    let url = URL(fileURLWithPath: output)
+    let temporary = url.deletingLastPathComponent()
+      .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
+    do {
+      try data.write(to: temporary)
+      if FileManager.default.fileExists(atPath: url.path) {
+        _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary)
+      } else {
+        try FileManager.default.moveItem(at: temporary, to: url)
+      }
+    } catch {
+      try? FileManager.default.removeItem(at: temporary)
+      throw Failure(ExitStatus.cannotCreate, "\(output): cannot write: \(error.localizedDescription)")
+    }
+  }
+}
+
+/// A comma-separated list of numbers (`6,12,24`).
+struct NumberList: ExpressibleByArgument {
+  let values: [Double]
+
+  init?(argument: String) {
+    var values: [Double] = []
+    for part in argument.split(separator: ",", omittingEmptySubsequences: false) {
+      let trimmed = part.trimmingCharacters(in: .whitespaces)
+      guard let v = Double(trimmed), v.isFinite else { return nil }
+      values.append(v)
+    }
+    guard !values.isEmpty else { return nil }
+    self.values = values
+  }
+}
