@@ -5,7 +5,7 @@ import SurvivalReport
 
 /// The input file and its columns: the same options for every command.
 struct InputOptions: ParsableArguments {
-  @Argument(help: "CSV or TSV file, one row per subject; - reads standard input.")
+  @Argument(help: "CSV or TSV file, one row per subject; - reads standard input. Example: Datasets/aml.csv")
   var file: String
 
   @Option(help: "Time column (default: time; AVAL for ADaM ADTTE). Example: --time futime")
@@ -19,7 +19,7 @@ struct InputOptions: ParsableArguments {
   @Option(help: "Group column; omit to pool all rows (ADaM: TRT01P, else TRTP, else ARM). Example: --group x")
   var group: String?
 
-  @Flag(name: .customLong("no-group"), help: "Pool all rows even when an ADaM treatment column exists.")
+  @Flag(name: .customLong("no-group"), help: "Pool all rows even when an ADaM treatment column exists. Example: --no-group")
   var noGroup = false
 
   @Option(help: "ADaM ADTTE parameter to analyse, the PARAMCD value (default: OS). Example: --param PFS")

@@ -35,11 +35,11 @@ struct KM: ParsableCommand {
 
   @Option(
     name: .customLong("conf-type"),
-    help: "Confidence-interval transform: log, log-log, plain, logit or arcsin (default: log, as R). Example: --conf-type log-log"
+    help: "Confidence-interval transform: log, log-log, plain, logit or arcsin, R survival's default being log. Example: --conf-type log-log"
   )
   var confType: ConfidenceType = .log
 
-  @Option(name: .customLong("conf-level"), help: "Confidence level (default: 0.95). Example: --conf-level 0.9")
+  @Option(name: .customLong("conf-level"), help: "Confidence level. Example: --conf-level 0.9")
   var confLevel: Double = 0.95
 
   @Option(
@@ -55,12 +55,12 @@ struct KM: ParsableCommand {
   )
   var tau: Double?
 
-  @Flag(help: "Also print every step of each curve (text and Markdown).")
+  @Flag(help: "Also print every step of each curve (text and Markdown). Example: --steps")
   var steps = false
 
   @Flag(
     name: .customLong("no-timefix"),
-    help: "Keep times that differ only by round-off apart (R survival merges them by default).")
+    help: "Keep times that differ only by round-off apart (R survival merges them by default). Example: --no-timefix")
   var noTimefix = false
 
   @OptionGroup var output: OutputOptions

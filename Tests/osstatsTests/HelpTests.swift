@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+
+/// The help text is an interface: pinned by a snapshot, and every option has an example.
+@Suite struct HelpTests {
+  static let snapshots = repository.appendingPathComponent("Tests/osstatsTests/Snapshots")
+
+  @Test("osstats km --help matches its snapshot", arguments: [["km", "--help"], ["--help"]])
+  func helpMatchesSnapshot(arguments: [String]) throws {
+    let r = try osstats(arguments)
+    #expect(r.status == 0)
+    let name = arguments.joined(separator: " ").replacingOccurrences(of: "--", with: "") + ".txt"
+    let url = Self.snapshots.appendingPathComponent(name.replacingOccurrences(of: " ", with: "-"))
+    if ProcessInfo.processInfo.environment["OSSTATS_RECORD_SNAPSHOTS"] == "1" {
+      try FileManager.default.createDirectory(at: Self.snapshots, withIntermediateDirectories: true)
+      try Data(r.stdout.utf8).write(to: url)
+    }
+    let expected = try String(contentsOf: url, encoding: .utf8)
+    #expect(r.stdout == expected)
+  }
+
+  @Test("Every km option is documented with an example")
+  func everyOptionHasAnExample() throws {
+    let help = try osstats(["km", "--help"]).stdout
+    guard let start = help.range(of: "OPTIONS:") else {
+      Issue.record("no OPTIONS section")
+      return
+    }
+    // Option entries start with two spaces and a dash; an entry runs to the next one.
+    var entries: [String] = []
+    for line in help[start.upperBound...].split(separator: "\n") {
+      if line.hasPrefix("  -") { entries.append(String(line)) } else if !entries.isEmpty {
+        entries[entries.count - 1] += " " + line.trimmingCharacters(in: .whitespaces)
+      }
+    }
+    let documented = entries.filter { !$0.contains("--help") && !$0.contains("--version") }
+    #expect(documented.count == 15)
+    for entry in documented {
+      #expect(entry.contains("Example:"), "\(entry)")
+    }
+    #expect(help.contains("osstats km Datasets/aml.csv --group x"))
+  }
+}
