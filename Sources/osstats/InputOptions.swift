@@ -31,8 +31,10 @@ struct InputOptions: ParsableArguments {
   var delimiter: String?
 
   func validate() throws {
-    if let d = delimiter, d != "tab", d != "\\t", d.utf8.count != 1 {
-      throw ValidationError("--delimiter must be one character or 'tab', not '\(d)'")
+    if let d = delimiter, d != "tab", d != "\\t",
+      d.utf8.count != 1 || d == "\"" || d == "\n" || d == "\r"
+    {
+      throw ValidationError("--delimiter must be one ASCII character other than a quote or line end, or 'tab'; not '\(d)'")
     }
     if noGroup && group != nil {
       throw ValidationError("--no-group and --group cannot be used together")

@@ -15,6 +15,8 @@ public struct CSVReader: Sendable {
   private var position: Int
   private var line = 1
   private var lineStart: Int
+  // The last column computed on the current line, so that columns are counted incrementally.
+  private var columnCache = (index: 0, column: 1)
 
   /// A reader over `bytes` with the given one-byte `delimiter`.
   public init(bytes: [UInt8], delimiter: UInt8 = UInt8(ascii: ",")) {
@@ -51,14 +53,16 @@ public struct CSVReader: Sendable {
     lineStart = position
   }
 
-  private func column(at index: Int) -> Int {
-    // Characters from the line start: count the bytes that begin a UTF-8 scalar.
-    var c = 1
-    var i = lineStart
+  /// Characters from the line start to `index` (from 1): the bytes that begin a UTF-8 scalar.
+  /// Fields are visited left to right, so counting resumes from the last call on the same line.
+  private mutating func column(at index: Int) -> Int {
+    var (i, c) = columnCache
+    if i < lineStart || i > index { (i, c) = (lineStart, 1) }
     while i < index {
       if bytes[i] & 0xC0 != 0x80 { c += 1 }
       i += 1
     }
+    columnCache = (index, c)
     return c
   }
 
