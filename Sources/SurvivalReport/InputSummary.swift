@@ -20,6 +20,11 @@ public struct InputSummary: Sendable {
   /// Rows analysed.
   public var rowsUsed: Int { loaded.data.count }
 
+  /// Warnings about the input itself: groups emptied by the exclusions.
+  public var warnings: [String] {
+    loaded.emptiedGroups.map { "group \($0) has no subjects left after the exclusions, so it is not analysed" }
+  }
+
   /// The `"input"` block of the JSON contract.
   public var json: JSONValue {
     let m = loaded.mapping
@@ -66,7 +71,7 @@ public struct InputSummary: Sendable {
       let more = loaded.exclusions.count > 10 ? ", ..." : ""
       first +=
         " (" + order.map { "\(counts[$0] ?? 0) \($0)" }.joined(separator: ", ")
-        + "; lines \(lines)\(more))"
+        + "; line\(loaded.exclusions.count == 1 ? "" : "s") \(lines)\(more))"
     }
     return [first, "Columns: \(loaded.mapping.description)"]
   }

@@ -25,7 +25,7 @@ public struct KaplanMeierReport: Sendable {
 
   private var levelLabel: String { NumberFormat.significant(analysis.options.confidenceLevel) }
   private var percent: String { NumberFormat.significant(analysis.options.confidenceLevel * 100) + "%" }
-  private var allWarnings: [String] { analysis.warnings }
+  private var allWarnings: [String] { input.warnings + analysis.warnings }
 
   // MARK: JSON
 

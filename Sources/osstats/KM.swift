@@ -110,7 +110,7 @@ struct KM: ParsableCommand {
       // Warnings are in the text and JSON; say them on standard error too when the output is a
       // file or machine-readable, so that they are never missed.
       if format != .text || output.output != nil {
-        for w in analysis.warnings { warn(w) }
+        for w in summary.warnings + analysis.warnings { warn(w) }
       }
     }
   }

@@ -7,7 +7,7 @@ let osstatsVersion = "0.1.0"
 struct OSStats: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "osstats",
-    abstract: "Overall-survival analysis: Kaplan-Meier, with R survival's conventions and numbers.",
+    abstract: "Overall-survival analysis: Kaplan-Meier and the log-rank family, with R survival's conventions and numbers.",
     discussion: """
       Every command reads a CSV or TSV file (or - for standard input) with one row per subject, \
       and writes text, JSON, CSV or Markdown.
@@ -16,10 +16,11 @@ struct OSStats: ParsableCommand {
       65 bad data (a malformed file, an invalid time or event); 66 cannot open the input; \
       73 cannot write the output; 70 internal error.
 
-      Example:
+      Examples:
         osstats km Datasets/aml.csv --group x
+        osstats logrank Datasets/aml.csv --group x
       """,
     version: osstatsVersion,
-    subcommands: [KM.self]
+    subcommands: [KM.self, LogRank.self]
   )
 }

@@ -69,3 +69,16 @@ struct NumberList: ExpressibleByArgument {
     self.values = values
   }
 }
+
+/// A comma-separated list of column names (`celltype,prior`).
+struct NameList: ExpressibleByArgument {
+  let values: [String]
+
+  init?(argument: String) {
+    let parts = argument.split(separator: ",", omittingEmptySubsequences: false).map {
+      $0.trimmingCharacters(in: .whitespaces)
+    }
+    guard !parts.isEmpty, parts.allSatisfy({ !$0.isEmpty }) else { return nil }
+    values = parts
+  }
+}

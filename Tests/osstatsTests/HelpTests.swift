@@ -5,7 +5,7 @@ import Testing
 @Suite struct HelpTests {
   static let snapshots = repository.appendingPathComponent("Tests/osstatsTests/Snapshots")
 
-  @Test("osstats km --help matches its snapshot", arguments: [["km", "--help"], ["--help"]])
+  @Test("osstats km --help matches its snapshot", arguments: [["km", "--help"], ["logrank", "--help"], ["--help"]])
   func helpMatchesSnapshot(arguments: [String]) throws {
     let r = try osstats(arguments)
     #expect(r.status == 0)
@@ -19,9 +19,11 @@ import Testing
     #expect(r.stdout == expected)
   }
 
-  @Test("Every km option is documented with an example")
-  func everyOptionHasAnExample() throws {
-    let help = try osstats(["km", "--help"]).stdout
+  @Test(
+    "Every option is documented with an example",
+    arguments: [("km", 15, "osstats km Datasets/aml.csv --group x"), ("logrank", 19, "osstats logrank Datasets/aml.csv --group x")])
+  func everyOptionHasAnExample(command: String, count: Int, example: String) throws {
+    let help = try osstats([command, "--help"]).stdout
     guard let start = help.range(of: "OPTIONS:") else {
       Issue.record("no OPTIONS section")
       return
@@ -34,10 +36,10 @@ import Testing
       }
     }
     let documented = entries.filter { !$0.contains("--help") && !$0.contains("--version") }
-    #expect(documented.count == 15)
+    #expect(documented.count == count)
     for entry in documented {
       #expect(entry.contains("Example:"), "\(entry)")
     }
-    #expect(help.contains("osstats km Datasets/aml.csv --group x"))
+    #expect(help.contains(example))
   }
 }

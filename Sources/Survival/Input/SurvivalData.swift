@@ -12,14 +12,20 @@ public struct SurvivalData: Sendable, Equatable {
   public let group: [Int]
   /// The group names in reporting order.
   public let groupLabels: [String]
+  /// Stratum index of each subject, into ``strataLabels`` (all 0 when unstratified).
+  public let stratum: [Int]
+  /// The strata names (`["all"]` when unstratified).
+  public let strataLabels: [String]
 
-  /// Data with groups.
+  /// Data with groups and, optionally, strata.
   /// - Throws: ``SurvivalDataError`` when the arrays differ in length, a time is negative or not
-  ///   finite, or a group index is out of range.
-  public init(time: [Double], event: [Bool], group: [Int], groupLabels: [String])
-    throws(SurvivalDataError)
-  {
-    guard time.count == event.count, time.count == group.count else {
+  ///   finite, or a group or stratum index is out of range.
+  public init(
+    time: [Double], event: [Bool], group: [Int], groupLabels: [String], stratum: [Int]? = nil,
+    strataLabels: [String] = ["all"]
+  ) throws(SurvivalDataError) {
+    let strata = stratum ?? [Int](repeating: 0, count: time.count)
+    guard time.count == event.count, time.count == group.count, time.count == strata.count else {
       throw .lengthMismatch(time: time.count, event: event.count, group: group.count)
     }
     for (i, t) in time.enumerated() where !(t.isFinite && t >= 0) {
@@ -28,10 +34,15 @@ public struct SurvivalData: Sendable, Equatable {
     for (i, g) in group.enumerated() where g < 0 || g >= groupLabels.count {
       throw .invalidGroup(index: i, value: g)
     }
+    for (i, s) in strata.enumerated() where s < 0 || s >= strataLabels.count {
+      throw .invalidStratum(index: i, value: s)
+    }
     self.time = time
     self.event = event
     self.group = group
     self.groupLabels = groupLabels
+    self.stratum = strata
+    self.strataLabels = strataLabels
   }
 
   /// Data without groups: every subject is in one group named `label` ("all" by default).
@@ -46,14 +57,31 @@ public struct SurvivalData: Sendable, Equatable {
   /// The same subjects with the event indicator reversed (censorings become the events), as used
   /// for the reverse Kaplan–Meier estimate of follow-up.
   public var reversed: SurvivalData {
-    SurvivalData(unchecked: time, event.map { !$0 }, group, groupLabels)
+    SurvivalData(unchecked: time, event.map { !$0 }, group, groupLabels, stratum, strataLabels)
   }
 
-  init(unchecked time: [Double], _ event: [Bool], _ group: [Int], _ labels: [String]) {
+  /// The subjects whose row index is in `rows`, keeping all group and stratum labels.
+  public func subset(_ rows: [Int]) -> SurvivalData {
+    SurvivalData(
+      unchecked: rows.map { time[$0] }, rows.map { event[$0] }, rows.map { group[$0] }, groupLabels,
+      rows.map { stratum[$0] }, strataLabels)
+  }
+
+  /// The same subjects with other times (used by the near-tie merge).
+  func replacingTimes(_ times: [Double]) -> SurvivalData {
+    SurvivalData(unchecked: times, event, group, groupLabels, stratum, strataLabels)
+  }
+
+  init(
+    unchecked time: [Double], _ event: [Bool], _ group: [Int], _ labels: [String],
+    _ stratum: [Int]? = nil, _ strataLabels: [String] = ["all"]
+  ) {
     self.time = time
     self.event = event
     self.group = group
     self.groupLabels = labels
+    self.stratum = stratum ?? [Int](repeating: 0, count: time.count)
+    self.strataLabels = strataLabels
   }
 }
 
@@ -65,6 +93,8 @@ public enum SurvivalDataError: Error, Equatable, Sendable {
   case invalidTime(index: Int, value: Double)
   /// A group index is outside the labels (index from 0).
   case invalidGroup(index: Int, value: Int)
+  /// A stratum index is outside the labels (index from 0).
+  case invalidStratum(index: Int, value: Int)
 }
 
 /// Orders group labels as osstats reports them: numerically when every label is a number (as R

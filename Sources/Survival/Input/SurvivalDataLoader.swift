@@ -12,17 +12,20 @@ public struct ColumnSpec: Sendable, Equatable {
   public var noGroup: Bool
   /// The ADaM parameter to analyse (`PARAMCD`; default `OS`).
   public var param: String?
+  /// Stratification columns (`--strata`); the strata are their combinations.
+  public var strata: [String]
 
   /// A specification; every argument is optional.
   public init(
     time: String? = nil, event: String? = nil, group: String? = nil, noGroup: Bool = false,
-    param: String? = nil
+    param: String? = nil, strata: [String] = []
   ) {
     self.time = time
     self.event = event
     self.group = group
     self.noGroup = noGroup
     self.param = param
+    self.strata = strata
   }
 }
 
@@ -39,6 +42,8 @@ public struct ColumnMapping: Sendable, Equatable {
   public var group: String?
   /// The ADaM parameter analysed (`PARAMCD` value), if the data have `PARAMCD`.
   public var param: String?
+  /// Stratification columns.
+  public var strata: [String] = []
 
   /// One sentence saying what was used.
   public var description: String {
@@ -50,6 +55,7 @@ public struct ColumnMapping: Sendable, Equatable {
       s = "time = \(time), event = \(event) (1 = event, 0 = censored)"
     }
     s += ", group = " + (group ?? "none")
+    if !strata.isEmpty { s += ", strata = " + strata.joined(separator: " x ") }
     return s
   }
 }
@@ -60,7 +66,7 @@ public struct Exclusion: Sendable, Equatable {
   public var line: Int
   /// The column whose value is missing.
   public var column: String
-  /// Why, in words: "missing time", "missing event", "missing group".
+  /// Why, in words: "missing time", "missing event", "missing group", "missing stratum".
   public var reason: String
 }
 
@@ -76,6 +82,8 @@ public struct LoadedSurvivalData: Sendable {
   public var rowsOtherParameter: Int
   /// Rows excluded for missing values, each with its line and reason.
   public var exclusions: [Exclusion]
+  /// Groups that occur only in excluded rows, and so have no subjects left.
+  public var emptiedGroups: [String] = []
 }
 
 /// Bad input: a location and a one-line message. `line` and `column` count from 1.
@@ -140,6 +148,10 @@ public enum SurvivalDataLoader {
     let eventIndex = index(mapping.event)
     let groupIndex = mapping.group.map(index)
     let paramIndex = mapping.param != nil ? names.firstIndex(of: "PARAMCD") : nil
+    let strataIndices = mapping.strata.map(index)
+    var strataValues: [String] = []
+    var excludedGroupValues = Set<String>()
+    var pendingGroup: String?
     let adam = mapping.kind == "adam-adtte"
 
     var times: [Double] = []
@@ -172,15 +184,23 @@ public enum SurvivalDataLoader {
         otherParameter += 1
         continue
       }
+      // The group of a row excluded below, to tell when a whole group is emptied.
+      if let g = groupIndex, !isMissing(record.fields[g].trimmingSpaces) {
+        pendingGroup = record.fields[g]
+      } else {
+        pendingGroup = nil
+      }
       let timeText = record.fields[timeIndex].trimmingSpaces
       let eventText = record.fields[eventIndex].trimmingSpaces
       if isMissing(timeText) {
         exclusions.append(Exclusion(line: record.line, column: mapping.time, reason: "missing time"))
+        if let g = pendingGroup { excludedGroupValues.insert(g) }
         continue
       }
       if isMissing(eventText) {
         exclusions.append(
           Exclusion(line: record.line, column: mapping.event, reason: "missing event"))
+        if let g = pendingGroup { excludedGroupValues.insert(g) }
         continue
       }
       var label = ""
@@ -190,6 +210,17 @@ public enum SurvivalDataLoader {
           exclusions.append(Exclusion(line: record.line, column: gname, reason: "missing group"))
           continue
         }
+      }
+      var stratumKey = ""
+      if !strataIndices.isEmpty {
+        let values = strataIndices.map { record.fields[$0] }
+        if let missing = values.firstIndex(where: { isMissing($0.trimmingSpaces) }) {
+          exclusions.append(
+            Exclusion(line: record.line, column: mapping.strata[missing], reason: "missing stratum"))
+          if let g = pendingGroup { excludedGroupValues.insert(g) }
+          continue
+        }
+        stratumKey = zip(mapping.strata, values).map { "\($0)=\($1)" }.joined(separator: ", ")
       }
       let t = try parseTime(
         timeText, column: mapping.time, line: record.line, at: record.columns[timeIndex])
@@ -202,6 +233,7 @@ public enum SurvivalDataLoader {
       times.append(t)
       events.append(e)
       if groupIndex != nil { groupValues.append(label) }
+      if !strataIndices.isEmpty { strataValues.append(stratumKey) }
     }
     if rowsRead == 0 {
       throw InputError(.data, line: header.line, column: 1, "the input has a header but no data rows")
@@ -215,18 +247,26 @@ public enum SurvivalDataLoader {
       }
       throw InputError(.data, line: header.line, column: 1, why)
     }
-    let data: SurvivalData
-    if mapping.group != nil {
-      let labels = sortedGroupLabels(groupValues)
-      var lookup: [String: Int] = [:]
-      for (i, l) in labels.enumerated() { lookup[l] = i }
-      data = SurvivalData(unchecked: times, events, groupValues.map { lookup[$0] ?? 0 }, labels)
-    } else {
-      data = SurvivalData(unchecked: times, events, [Int](repeating: 0, count: times.count), ["all"])
-    }
-    return LoadedSurvivalData(
+    let (groupCodes, groupLabels) =
+      mapping.group != nil ? encode(groupValues) : ([Int](repeating: 0, count: times.count), ["all"])
+    let (strataCodes, strataLabels) =
+      strataIndices.isEmpty ? ([Int](repeating: 0, count: times.count), ["all"]) : encode(strataValues)
+    let data = SurvivalData(
+      unchecked: times, events, groupCodes, groupLabels, strataCodes, strataLabels)
+    var loaded = LoadedSurvivalData(
       data: data, mapping: mapping, rowsRead: rowsRead, rowsOtherParameter: otherParameter,
       exclusions: exclusions)
+    let kept = Set(groupLabels)
+    loaded.emptiedGroups = sortedGroupLabels(excludedGroupValues.subtracting(kept))
+    return loaded
+  }
+
+  /// Codes for values, in ``sortedGroupLabels`` order.
+  static func encode(_ values: [String]) -> ([Int], [String]) {
+    let labels = sortedGroupLabels(values)
+    var lookup: [String: Int] = [:]
+    for (i, l) in labels.enumerated() { lookup[l] = i }
+    return (values.map { lookup[$0] ?? 0 }, labels)
   }
 
   static func resolve(names: [String], header: CSVRecord, spec: ColumnSpec) throws(InputError)
@@ -284,6 +324,10 @@ public enum SurvivalDataLoader {
     } else if adam && !spec.noGroup {
       mapping.group = ["TRT01P", "TRTP", "ARM"].first(where: has)
     }
+    for s in spec.strata {
+      try require(s, option: "--strata")
+    }
+    mapping.strata = spec.strata
     return mapping
   }
 

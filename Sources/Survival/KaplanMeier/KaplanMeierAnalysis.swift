@@ -109,7 +109,7 @@ public struct KaplanMeierAnalysis: Sendable {
       let fixed = TimeFix.apply(data.time)
       merged = fixed.changed
       if merged > 0 {
-        input = SurvivalData(unchecked: fixed.times, data.event, data.group, data.groupLabels)
+        input = data.replacingTimes(fixed.times)
         warnings.append(
           "\(merged) time\(merged == 1 ? "" : "s") differing from another only by round-off (relative 1.5e-8) merged, as R survival's timefix does"
         )
