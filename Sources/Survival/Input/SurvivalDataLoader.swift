@@ -14,6 +14,11 @@ public struct ColumnSpec: Sendable, Equatable {
   public var param: String?
   /// Stratification columns (`--strata`); the strata are their combinations.
   public var strata: [String]
+  /// Further columns to read as text (covariates, entry times, weights, clusters): a row missing
+  /// any of them is excluded like a row missing its time.
+  public var extra: [String] = []
+  /// The option that named each extra column, for messages (default `--covariates`).
+  public var extraOptions: [String: String] = [:]
 
   /// A specification; every argument is optional.
   public init(
@@ -84,6 +89,12 @@ public struct LoadedSurvivalData: Sendable {
   public var exclusions: [Exclusion]
   /// Groups that occur only in excluded rows, and so have no subjects left.
   public var emptiedGroups: [String] = []
+  /// The values of ``ColumnSpec/extra`` columns for the analysed rows, by column name.
+  public var columns: [String: [String]] = [:]
+  /// The physical line of each analysed row.
+  public var lines: [Int] = []
+  /// The character column of each ``columns`` value in its line, by column name.
+  public var positions: [String: [Int]] = [:]
 }
 
 /// Bad input: a location and a one-line message. `line` and `column` count from 1.
@@ -149,6 +160,10 @@ public enum SurvivalDataLoader {
     let groupIndex = mapping.group.map(index)
     let paramIndex = mapping.param != nil ? names.firstIndex(of: "PARAMCD") : nil
     let strataIndices = mapping.strata.map(index)
+    let extraIndices = spec.extra.map(index)
+    var extraValues = Array(repeating: [String](), count: spec.extra.count)
+    var extraPositions = Array(repeating: [Int](), count: spec.extra.count)
+    var lines: [Int] = []
     var strataValues: [String] = []
     var excludedGroupValues = Set<String>()
     var pendingGroup: String?
@@ -222,6 +237,12 @@ public enum SurvivalDataLoader {
         }
         stratumKey = zip(mapping.strata, values).map { "\($0)=\($1)" }.joined(separator: ", ")
       }
+      if let missing = extraIndices.firstIndex(where: { isMissing(record.fields[$0].trimmingSpaces) }) {
+        exclusions.append(
+          Exclusion(line: record.line, column: spec.extra[missing], reason: "missing \(spec.extra[missing])"))
+        if let g = pendingGroup { excludedGroupValues.insert(g) }
+        continue
+      }
       let t = try parseTime(
         timeText, column: mapping.time, line: record.line, at: record.columns[timeIndex])
       let e =
@@ -234,6 +255,11 @@ public enum SurvivalDataLoader {
       events.append(e)
       if groupIndex != nil { groupValues.append(label) }
       if !strataIndices.isEmpty { strataValues.append(stratumKey) }
+      for (k, c) in extraIndices.enumerated() {
+        extraValues[k].append(String(record.fields[c].trimmingSpaces))
+        extraPositions[k].append(record.columns[c])
+      }
+      lines.append(record.line)
     }
     if rowsRead == 0 {
       throw InputError(.data, line: header.line, column: 1, "the input has a header but no data rows")
@@ -256,6 +282,11 @@ public enum SurvivalDataLoader {
     var loaded = LoadedSurvivalData(
       data: data, mapping: mapping, rowsRead: rowsRead, rowsOtherParameter: otherParameter,
       exclusions: exclusions)
+    for (k, name) in spec.extra.enumerated() {
+      loaded.columns[name] = extraValues[k]
+      loaded.positions[name] = extraPositions[k]
+    }
+    loaded.lines = lines
     let kept = Set(groupLabels)
     loaded.emptiedGroups = sortedGroupLabels(excludedGroupValues.subtracting(kept))
     return loaded
@@ -326,6 +357,9 @@ public enum SurvivalDataLoader {
     }
     for s in spec.strata {
       try require(s, option: "--strata")
+    }
+    for c in spec.extra {
+      try require(c, option: spec.extraOptions[c] ?? "--covariates")
     }
     mapping.strata = spec.strata
     return mapping

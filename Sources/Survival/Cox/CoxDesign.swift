@@ -1,0 +1,136 @@
+import LinearAlgebra
+
+/// Builds the data of a Cox model from loaded columns: numeric covariates as they are, text
+/// covariates as treatment contrasts (one indicator per level but the reference, named as R names
+/// them: `x` with level `Nonmaintained` gives `xNonmaintained`), the reference being the first
+/// level in sorted order unless chosen.
+public enum CoxDesign {
+  /// What the columns are.
+  public struct Request: Sendable, Equatable {
+    /// Covariate columns, in order.
+    public var covariates: [String]
+    /// Reference levels of text covariates, by column.
+    public var reference: [String: String]
+    /// Entry-time column for (start, stop] data.
+    public var start: String?
+    /// Case-weight column.
+    public var weights: String?
+    /// Cluster column for the robust variance.
+    public var cluster: String?
+
+    /// A request.
+    public init(
+      covariates: [String], reference: [String: String] = [:], start: String? = nil,
+      weights: String? = nil, cluster: String? = nil
+    ) {
+      self.covariates = covariates
+      self.reference = reference
+      self.start = start
+      self.weights = weights
+      self.cluster = cluster
+    }
+
+    /// The extra columns the loader must read.
+    public var columns: [String] {
+      var c = covariates
+      for extra in [start, weights, cluster].compactMap({ $0 }) where !c.contains(extra) { c.append(extra) }
+      return c
+    }
+  }
+
+  /// The levels of each text covariate, reference first, for reporting.
+  public typealias Levels = [String: [String]]
+
+  /// The Cox data for `request` from `loaded` (whose spec read `request.columns` as extra columns).
+  /// - Throws: ``InputError`` naming the line and column of a bad value, or a reference level that
+  ///   does not occur.
+  public static func build(_ loaded: LoadedSurvivalData, _ request: Request) throws(InputError)
+    -> (CoxData, Levels)
+  {
+    let n = loaded.data.count
+    var columns: [[Double]] = []
+    var names: [String] = []
+    var terms: [CoxTerm] = []
+    var levels: Levels = [:]
+    for name in request.covariates {
+      let values = loaded.columns[name] ?? []
+      let numbers = values.map { Double($0) }
+      let begin = names.count
+      if numbers.allSatisfy({ $0 != nil }) {
+        if let bad = numbers.firstIndex(where: { !($0?.isFinite ?? false) }) {
+          throw InputError(
+            .data, line: line(loaded, bad), column: column(loaded, name, bad),
+            "\(name) '\(values[bad])' is not finite")
+        }
+        columns.append(numbers.map { $0 ?? 0 })
+        names.append(name)
+        if let r = request.reference[name] {
+          throw InputError(.usage, line: 1, column: 1, "--reference \(name)=\(r): \(name) is numeric, not a text covariate")
+        }
+      } else {
+        var sorted = sortedGroupLabels(values)
+        if let r = request.reference[name] {
+          guard let i = sorted.firstIndex(of: r) else {
+            throw InputError(
+              .usage, line: 1, column: 1,
+              "--reference \(name)=\(r): no such level (levels: \(sorted.joined(separator: ", ")))")
+          }
+          sorted.remove(at: i)
+          sorted.insert(r, at: 0)
+        }
+        levels[name] = sorted
+        for level in sorted.dropFirst() {
+          columns.append(values.map { $0 == level ? 1 : 0 })
+          names.append(name + level)
+        }
+      }
+      terms.append(CoxTerm(name: name, columns: begin..<names.count))
+    }
+    var flat = [Double](repeating: 0, count: n * columns.count)
+    for (j, c) in columns.enumerated() { for i in 0..<n { flat[i + j * n] = c[i] } }
+    let x = (try? Matrix(rows: n, columns: columns.count, columnMajor: flat)) ?? .zeros(n, 0)
+
+    func numeric(_ name: String, positive: Bool) throws(InputError) -> [Double] {
+      let values = loaded.columns[name] ?? []
+      var out: [Double] = []
+      out.reserveCapacity(n)
+      for (i, v) in values.enumerated() {
+        guard let d = Double(v), d.isFinite, !positive || d > 0 else {
+          throw InputError(
+            .data, line: line(loaded, i), column: column(loaded, name, i),
+            "\(name) '\(v)' is not \(positive ? "a positive number" : "a finite number")")
+        }
+        out.append(d)
+      }
+      return out
+    }
+    let start = try request.start.map { c throws(InputError) in try numeric(c, positive: false) }
+    if let start {
+      for i in 0..<n where !(start[i] < loaded.data.time[i]) {
+        throw InputError(
+          .data, line: line(loaded, i), column: column(loaded, request.start ?? "", i),
+          "\(request.start ?? "start") \(start[i].shortDescription) is not before the time \(loaded.data.time[i].shortDescription)")
+      }
+    }
+    let weights = try request.weights.map { c throws(InputError) in try numeric(c, positive: true) }
+    let cluster = request.cluster.map { c in SurvivalDataLoader.encode(loaded.columns[c] ?? []).0 }
+    do {
+      let data = try CoxData(
+        start: start, stop: loaded.data.time, event: loaded.data.event, x: x, columnNames: names,
+        terms: terms, weights: weights, strata: loaded.data.stratum,
+        strataLabels: loaded.data.strataLabels, cluster: cluster)
+      return (data, levels)
+    } catch {
+      throw InputError(.data, line: 1, column: 1, error.message)
+    }
+  }
+
+  static func line(_ loaded: LoadedSurvivalData, _ row: Int) -> Int {
+    row < loaded.lines.count ? loaded.lines[row] : 1
+  }
+
+  static func column(_ loaded: LoadedSurvivalData, _ name: String, _ row: Int) -> Int {
+    guard let p = loaded.positions[name], row < p.count else { return 1 }
+    return p[row]
+  }
+}

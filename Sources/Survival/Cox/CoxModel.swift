@@ -1,0 +1,214 @@
+import Foundation
+import LinearAlgebra
+
+/// Settings of a Cox fit. Defaults are R survival's `coxph.control`.
+public struct CoxOptions: Sendable, Equatable {
+  /// Tie handling (default Efron, as R).
+  public var ties: CoxTies
+  /// Newton–Raphson stops when |1 − ℓ_old/ℓ_new| ≤ epsilon (R `eps`, 1e-9).
+  public var epsilon: Double
+  /// At most this many iterations (R `iter.max`, 20).
+  public var maxIterations: Int
+  /// Confidence level for hazard-ratio intervals.
+  public var confidenceLevel: Double
+
+  /// Options with R's defaults.
+  public init(
+    ties: CoxTies = .efron, epsilon: Double = 1e-9, maxIterations: Int = 20,
+    confidenceLevel: Double = 0.95
+  ) {
+    self.ties = ties
+    self.epsilon = epsilon
+    self.maxIterations = maxIterations
+    self.confidenceLevel = confidenceLevel
+  }
+}
+
+/// A global test of the model: statistic, degrees of freedom and p-value.
+public struct ChiSquareTest: Sendable, Equatable {
+  /// The statistic.
+  public let statistic: Double
+  /// Degrees of freedom.
+  public let df: Int
+  /// P(χ²_df ≥ statistic).
+  public let p: Double
+
+  init(_ statistic: Double, df: Int) {
+    self.statistic = statistic
+    self.df = df
+    p = ChiSquare.upperTail(statistic, df: df)
+  }
+}
+
+/// A fitted Cox proportional-hazards model (Cox 1972, JRSS B 34:187–220), as R survival's `coxph`
+/// fits it: Newton–Raphson from β = 0 on the log partial likelihood (Efron or Breslow ties, strata,
+/// case weights, (start, stop] data), step-halving when the likelihood falls, stopping when the
+/// relative change in log-likelihood is below ε; the variance is the inverse information at β̂.
+///
+/// Reports the likelihood-ratio, Wald and score (at β = 0) tests. When the likelihood keeps rising
+/// as a coefficient runs to ±∞ (monotone likelihood: for example a group without events), the
+/// columns concerned are listed in ``infiniteCoefficients`` with R's criterion, instead of
+/// presenting a huge number as an estimate.
+public struct CoxModel: Sendable {
+  /// The options used.
+  public let options: CoxOptions
+  /// Column names.
+  public let columnNames: [String]
+  /// Terms.
+  public let terms: [CoxTerm]
+  /// β̂.
+  public let coefficients: [Double]
+  /// The model-based variance, I(β̂)⁻¹.
+  public let variance: Matrix
+  /// Log partial likelihood at β = 0.
+  public let loglikNull: Double
+  /// Log partial likelihood at β̂.
+  public let loglik: Double
+  /// The score test at β = 0 (equal to the log-rank test for one binary covariate and exact ties).
+  public let scoreTest: ChiSquareTest
+  /// The likelihood-ratio test, 2(ℓ(β̂) − ℓ(0)).
+  public let likelihoodRatioTest: ChiSquareTest
+  /// The Wald test, β̂ᵀ I(β̂) β̂.
+  public let waldTest: ChiSquareTest
+  /// Newton–Raphson iterations used.
+  public let iterations: Int
+  /// Whether the iteration converged.
+  public let converged: Bool
+  /// Columns whose coefficient may be infinite (monotone likelihood).
+  public let infiniteCoefficients: [String]
+  /// Number of rows and events used.
+  public let n: Int
+  /// Number of events.
+  public let events: Int
+  /// The weighted means the covariates were centred at (R `means`).
+  public let means: [Double]
+
+  /// Fits the model to `data`.
+  /// - Throws: ``CoxError`` (no events, no covariates, collinear columns).
+  public init(data: CoxData, options: CoxOptions = CoxOptions()) throws(CoxError) {
+    guard data.columns > 0 else { throw .noCovariates }
+    guard data.event.contains(true) else { throw .noEvents }
+    let p = data.columns
+    let kernel = CoxLikelihood(data: data, ties: options.ties)
+    try Self.checkCollinearity(kernel)
+    self.options = options
+    columnNames = data.columnNames
+    terms = data.terms
+    n = data.count
+    events = data.event.filter { $0 }.count
+    means = kernel.means
+
+    var beta = [Double](repeating: 0, count: p)
+    var current = kernel.evaluate(beta)
+    loglikNull = current.loglik
+    let info0 = try Self.matrix(current.information, p)
+    let step0: [Double]
+    do {
+      step0 = try Cholesky(info0).solve(current.score)
+    } catch {
+      throw .singularInformation
+    }
+    var score = 0.0
+    for j in 0..<p { score += current.score[j] * step0[j] }
+    scoreTest = ChiSquareTest(score, df: p)
+
+    // Newton–Raphson with step-halving (R's coxfit6).
+    var newBeta = zip(beta, step0).map { $0 + $1 }
+    var halving = false
+    var iterations = 0
+    var converged = false
+    var lastScore = current.score
+    var lastInformation = current.information
+    for iteration in 1...max(1, options.maxIterations) {
+      iterations = iteration
+      let trial = kernel.evaluate(newBeta)
+      let finite = trial.loglik.isFinite && trial.score.allSatisfy(\.isFinite)
+      if finite && !halving && abs(1 - current.loglik / trial.loglik) <= options.epsilon {
+        beta = newBeta
+        current = trial
+        lastScore = trial.score
+        lastInformation = trial.information
+        converged = true
+        break
+      }
+      if iteration == options.maxIterations { break }
+      if !finite || trial.loglik < current.loglik {
+        halving = true
+        for j in 0..<p { newBeta[j] = (newBeta[j] + beta[j]) / 2 }
+      } else {
+        halving = false
+        current = trial
+        beta = newBeta
+        lastScore = trial.score
+        lastInformation = trial.information
+        let step: [Double]
+        do {
+          step = try Cholesky(try Self.matrix(trial.information, p)).solve(trial.score)
+        } catch {
+          break
+        }
+        for j in 0..<p { newBeta[j] = beta[j] + step[j] }
+      }
+    }
+    self.iterations = iterations
+    self.converged = converged
+    coefficients = beta
+    loglik = current.loglik
+    let information = try Self.matrix(lastInformation, p)
+    do {
+      variance = try Cholesky(information).inverse()
+    } catch {
+      throw .singularInformation
+    }
+    likelihoodRatioTest = ChiSquareTest(2 * (loglik - loglikNull), df: p)
+    var wald = 0.0
+    for j in 0..<p { for k in 0..<p { wald += beta[j] * information[j, k] * beta[k] } }
+    waldTest = ChiSquareTest(wald, df: p)
+    // R's check for infinite coefficients: |U·V| large against eps and against sqrt(eps)·|β|.
+    var flagged: [String] = []
+    for j in 0..<p {
+      var uv = 0.0
+      for k in 0..<p { uv += lastScore[k] * variance[k, j] }
+      if abs(uv) > options.epsilon && abs(uv) > options.epsilon.squareRoot() * abs(beta[j]) {
+        flagged.append(data.columnNames[j])
+      }
+    }
+    infiniteCoefficients = converged ? flagged : []
+  }
+
+  static func matrix(_ rowMajor: [Double], _ p: Int) throws(CoxError) -> Matrix {
+    do {
+      return try Matrix(rows: p, columns: p, columnMajor: rowMajor)  // symmetric
+    } catch {
+      throw .invalidData("internal: information matrix of the wrong size")
+    }
+  }
+
+  /// Refuses constant columns and exact linear combinations, naming them: the centred
+  /// cross-product matrix must have full rank (pivoted Cholesky, relative tolerance 1e-9).
+  static func checkCollinearity(_ kernel: CoxLikelihood) throws(CoxError) {
+    let p = kernel.p
+    var cross = Matrix.zeros(p, p)
+    for i in 0..<kernel.n {
+      let row = i * p
+      for j in 0..<p {
+        let v = kernel.w[i] * kernel.xc[row + j]
+        for k in 0...j { cross[j, k] += v * kernel.xc[row + k] }
+      }
+    }
+    // Scale to a correlation-like matrix so the tolerance is relative.
+    var scale = [Double](repeating: 1, count: p)
+    var constant: [String] = []
+    for j in 0..<p {
+      if cross[j, j] <= 0 { constant.append(kernel.data.columnNames[j]) } else { scale[j] = cross[j, j].squareRoot() }
+    }
+    if !constant.isEmpty { throw .collinear(constant) }
+    for j in 0..<p { for k in 0...j { cross[j, k] /= scale[j] * scale[k]; cross[k, j] = cross[j, k] } }
+    guard let chol = try? PivotedCholesky(cross, tolerance: 1e-9), chol.rank < p else { return }
+    let dependent = chol.permutation[chol.rank...].sorted().map { kernel.data.columnNames[$0] }
+    throw .collinear(dependent)
+  }
+
+  /// Standard errors of the coefficients.
+  public var standardErrors: [Double] { (0..<coefficients.count).map { variance[$0, $0].squareRoot() } }
+}
