@@ -56,7 +56,9 @@ struct InputOptions: ParsableArguments {
 
   /// Reads and parses the input, with optional stratification columns.
   /// - Throws: ``Failure`` with status 66 (cannot open) or 64/65 (bad columns or data).
-  func load(strata: [String] = []) throws -> (LoadedSurvivalData, InputSummary) {
+  func load(strata: [String] = [], extra: [String] = [], extraOptions: [String: String] = [:]) throws
+    -> (LoadedSurvivalData, InputSummary)
+  {
     let bytes: [UInt8]
     if file == "-" {
       bytes = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
@@ -74,8 +76,10 @@ struct InputOptions: ParsableArguments {
         throw Failure(ExitStatus.noInput, "\(file): cannot open: \(error.localizedDescription)")
       }
     }
-    let spec = ColumnSpec(
+    var spec = ColumnSpec(
       time: time, event: event, group: group, noGroup: noGroup, param: param, strata: strata)
+    spec.extra = extra
+    spec.extraOptions = extraOptions
     do {
       let loaded = try SurvivalDataLoader.load(bytes: bytes, delimiter: delimiterByte, spec: spec)
       return (loaded, InputSummary(file: displayName, sha256: SHA256.hex(bytes), loaded: loaded))

@@ -7,7 +7,7 @@ let osstatsVersion = "0.1.0"
 struct OSStats: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "osstats",
-    abstract: "Overall-survival analysis: Kaplan-Meier and the log-rank family, with R survival's conventions and numbers.",
+    abstract: "Overall-survival analysis: Kaplan-Meier, the log-rank family and Cox regression, with R survival's conventions and numbers.",
     discussion: """
       Every command reads a CSV or TSV file (or - for standard input) with one row per subject, \
       and writes text, JSON, CSV or Markdown.
@@ -19,8 +19,9 @@ struct OSStats: ParsableCommand {
       Examples:
         osstats km Datasets/aml.csv --group x
         osstats logrank Datasets/aml.csv --group x
+        osstats cox Datasets/aml.csv --covariates x
       """,
     version: osstatsVersion,
-    subcommands: [KM.self, LogRank.self]
+    subcommands: [KM.self, LogRank.self, Cox.self]
   )
 }

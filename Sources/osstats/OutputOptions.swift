@@ -8,6 +8,14 @@ enum OutputFormat: String, CaseIterable, ExpressibleByArgument {
 
 /// Where and how to write: the same options for every command.
 struct OutputOptions: ParsableArguments {
+  init() {}
+
+  /// Options for writing a side file (residuals).
+  init(format: OutputFormat?, output: String?) {
+    self.format = format
+    self.output = output
+  }
+
   @Option(
     help: "Output format: text, json, csv or markdown (default: from the --output extension, else text). Example: --format json"
   )

@@ -112,3 +112,18 @@ public enum CoxError: Error, Equatable, Sendable {
     }
   }
 }
+
+extension CoxData {
+  /// The same data with times equal up to round-off merged, as R's `timefix` (start and stop
+  /// together).
+  public func fixingTimes() -> CoxData {
+    let all = (start ?? []) + stop
+    let fixed = TimeFix.apply(all)
+    guard fixed.changed > 0 else { return self }
+    let newStart = start.map { _ in Array(fixed.times[0..<stop.count]) }
+    let newStop = Array(fixed.times[(start == nil ? 0 : stop.count)...])
+    return (try? CoxData(
+      start: newStart, stop: newStop, event: event, x: x, columnNames: columnNames, terms: terms,
+      weights: weights, strata: strata, strataLabels: strataLabels, cluster: cluster)) ?? self
+  }
+}

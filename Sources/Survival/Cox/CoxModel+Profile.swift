@@ -1,0 +1,82 @@
+import Foundation
+import LinearAlgebra
+
+extension CoxModel {
+  /// Profile-likelihood confidence limits for the coefficient of `column`: the values b where
+  /// 2·(ℓ(β̂) − max over the other coefficients of ℓ(β with β_column = b)) equals the χ²₁ quantile
+  /// at `level` (Venzon & Moolgavkar 1988, Appl Stat 37:87–94). A limit is `nil` when the profile
+  /// never falls that far on its side (monotone likelihood): the interval is open there.
+  public func profileLikelihoodInterval(_ data: CoxData, column: Int, level: Double = 0.95) -> (
+    lower: Double?, upper: Double?
+  ) {
+    let kernel = CoxLikelihood(data: data, ties: options.ties)
+    let q = Normal.criticalValue(level: level)
+    let threshold = q * q
+    let best = loglik
+    let start = coefficients
+    let se = variance[column, column].squareRoot()
+    func deficit(_ b: Double) -> Double {
+      2 * (best - Self.constrainedMaximum(kernel, fixed: column, value: b, start: start)) - threshold
+    }
+    func search(_ direction: Double) -> Double? {
+      // Walk out until the profile has fallen by the threshold, then bisect.
+      var inside = start[column]
+      var step = max(se.isFinite && se > 0 ? se : 1, 1e-3)
+      var outside = inside + direction * step
+      var value = deficit(outside)
+      var tries = 0
+      while value < 0 {
+        inside = outside
+        step *= 2
+        outside = inside + direction * step
+        value = deficit(outside)
+        tries += 1
+        if tries > 12 || !value.isFinite || abs(outside) > 50 { return nil }
+      }
+      var a = inside
+      var b = outside
+      for _ in 0..<200 {
+        let mid = 0.5 * (a + b)
+        if deficit(mid) < 0 { a = mid } else { b = mid }
+        if abs(b - a) <= 1e-10 * max(1, abs(mid)) { break }
+      }
+      return 0.5 * (a + b)
+    }
+    return (search(-1), search(1))
+  }
+
+  /// max over β₋ⱼ of ℓ(β) with βⱼ = value, by Newton–Raphson on the other coordinates.
+  static func constrainedMaximum(_ kernel: CoxLikelihood, fixed j: Int, value: Double, start: [Double]) -> Double {
+    let p = kernel.p
+    var beta = start
+    beta[j] = value
+    var current = kernel.evaluate(beta, derivatives: p > 1)
+    guard p > 1 else { return current.loglik }
+    let free = (0..<p).filter { $0 != j }
+    for _ in 0..<50 {
+      var sub = Matrix.zeros(free.count, free.count)
+      for (a, r) in free.enumerated() {
+        for (b, c) in free.enumerated() { sub[a, b] = current.information[r * p + c] }
+      }
+      guard let step = try? Cholesky(sub).solve(free.map { current.score[$0] }) else { break }
+      var scale = 1.0
+      var accepted = false
+      for _ in 0..<30 {
+        var trial = beta
+        for (a, r) in free.enumerated() { trial[r] += scale * step[a] }
+        let next = kernel.evaluate(trial)
+        if next.loglik.isFinite && next.loglik >= current.loglik - 1e-12 * abs(current.loglik) {
+          let change = abs(next.loglik - current.loglik)
+          beta = trial
+          current = next
+          accepted = true
+          if change <= 1e-13 * max(1, abs(next.loglik)) { return current.loglik }
+          break
+        }
+        scale /= 2
+      }
+      if !accepted { break }
+    }
+    return current.loglik
+  }
+}

@@ -1,0 +1,292 @@
+import Foundation
+import LinearAlgebra
+import Survival
+
+/// Renders a fitted Cox model like R's `print(coxph)` / `summary(coxph)`, and as JSON with every
+/// number. Pure: returns strings.
+public struct CoxReport: Sendable {
+  /// The model.
+  public let model: CoxModel
+  /// Where its data came from.
+  public let input: InputSummary
+  /// The osstats version.
+  public let version: String
+  /// Robust standard errors, when asked for (the robust variance's diagonal).
+  public var robustVariance: Matrix?
+  /// Profile-likelihood limits per column (nil entries: not reached), when asked for.
+  public var profileLimits: [(lower: Double?, upper: Double?)]?
+  /// Harrell's concordance and its standard error.
+  public var concordance: (value: Double, stdErr: Double)?
+  /// Proportional-hazards test: transform, per term (name, chisq, df, p), global.
+  public var phTest: (transform: String, terms: [(String, Double, Int, Double)], global: ChiSquareTest)?
+  /// Predicted survival for a profile, when asked for.
+  public var prediction: (profile: [(String, String)], curves: [CoxPredictedSurvival])?
+  /// Levels of text covariates (reference first).
+  public var levels: [String: [String]] = [:]
+  /// Statistical warnings.
+  public var warnings: [String] = []
+
+  /// A report of `model` read from `input`.
+  public init(model: CoxModel, input: InputSummary, version: String) {
+    self.model = model
+    self.input = input
+    self.version = version
+  }
+
+  private var level: Double { model.options.confidenceLevel }
+  private var z: Double { Normal.criticalValue(level: level) }
+
+  /// The standard errors used for z, p and the Wald limits: robust when computed.
+  private var usedSE: [Double] {
+    if let r = robustVariance { return (0..<model.coefficients.count).map { r[$0, $0].squareRoot() } }
+    return model.standardErrors
+  }
+
+  private func term(_ j: Int) -> (coef: Double, se: Double, z: Double, p: Double, lower: Double, upper: Double) {
+    let b = model.coefficients[j]
+    let se = usedSE[j]
+    let zz = b / se
+    var lower = exp(b - z * se)
+    var upper = exp(b + z * se)
+    if let pl = profileLimits?[j] {
+      lower = pl.lower.map(exp) ?? 0
+      upper = pl.upper.map(exp) ?? .infinity
+    }
+    return (b, se, zz, Normal.twoSidedP(zz), lower, upper)
+  }
+
+  private var allWarnings: [String] {
+    var w = input.warnings
+    if !model.infiniteCoefficients.isEmpty {
+      w.append(
+        "monotone likelihood: the log-likelihood converged while the coefficient\(model.infiniteCoefficients.count == 1 ? "" : "s") of \(model.infiniteCoefficients.joined(separator: ", ")) ran away; \(model.infiniteCoefficients.count == 1 ? "it" : "they") may be infinite and the estimate and its Wald interval are not meaningful (Firth's penalized likelihood is the remedy)"
+      )
+    }
+    if !model.converged {
+      w.append("Newton-Raphson did not converge in \(model.iterations) iterations; the last good iterate is reported")
+    }
+    return w + warnings
+  }
+
+  // MARK: JSON
+
+  /// The JSON document.
+  public func json() -> String {
+    let terms: [JSONValue] = model.columnNames.indices.map { j in
+      let t = term(j)
+      let robust = robustVariance.map { $0[j, j].squareRoot() }
+      return .object([
+        ("term", .string(model.columnNames[j])), ("coef", .number(t.coef)), ("exp_coef", .number(exp(t.coef))),
+        ("se", .number(model.standardErrors[j])), ("robust_se", .number(robust)), ("z", .number(t.z)),
+        ("p", .number(t.p)), ("hr_lower", .number(t.lower)), ("hr_upper", .number(t.upper)),
+        ("ci_method", .string(profileLimits == nil ? "wald" : "profile-likelihood")),
+        ("infinite", .bool(model.infiniteCoefficients.contains(model.columnNames[j]))),
+      ])
+    }
+    func test(_ t: ChiSquareTest) -> JSONValue {
+      .object([("statistic", .number(t.statistic)), ("df", .int(t.df)), ("p", .number(t.p))])
+    }
+    var members: [(String, JSONValue)] = [
+      ("analysis", .string("cox")), ("osstats_version", .string(version)), ("input", input.json),
+      ("ties", .string(model.options.ties.rawValue)), ("conf_level", .number(level)),
+      ("n", .int(model.n)), ("events", .int(model.events)),
+      ("strata", .array(input.loaded.data.strataLabels.count > 1 ? input.loaded.data.strataLabels.map(JSONValue.string) : [])),
+      ("terms", .array(terms)),
+      (
+        "levels",
+        .object(levels.keys.sorted().map { k in (k, .array((levels[k] ?? []).map(JSONValue.string))) })
+      ),
+      ("variance", .array(model.variance.rowArrays.map { r in .array(r.map { JSONValue.number($0) }) })),
+      ("robust_variance", robustVariance.map { v in .array(v.rowArrays.map { r in .array(r.map { JSONValue.number($0) }) }) } ?? .null),
+      ("loglik_null", .number(model.loglikNull)), ("loglik", .number(model.loglik)),
+      ("tests", .object([("lr", test(model.likelihoodRatioTest)), ("wald", test(model.waldTest)), ("score", test(model.scoreTest))])),
+      ("concordance", .number(concordance?.value)), ("concordance_se", .number(concordance?.stdErr)),
+      ("iterations", .int(model.iterations)), ("converged", .bool(model.converged)),
+      ("infinite_coefficients", .array(model.infiniteCoefficients.map(JSONValue.string))),
+    ]
+    if let ph = phTest {
+      members.append(
+        (
+          "ph_test",
+          .object([
+            ("transform", .string(ph.transform)),
+            (
+              "terms",
+              .array(
+                ph.terms.map { t in
+                  .object([("term", .string(t.0)), ("chisq", .number(t.1)), ("df", .int(t.2)), ("p", .number(t.3))])
+                })
+            ),
+            ("global", .object([("chisq", .number(ph.global.statistic)), ("df", .int(ph.global.df)), ("p", .number(ph.global.p))])),
+          ])
+        ))
+    } else {
+      members.append(("ph_test", .null))
+    }
+    if let pr = prediction {
+      members.append(
+        (
+          "prediction",
+          .object([
+            ("profile", .object(pr.profile.map { ($0.0, .string($0.1)) })),
+            (
+              "curves",
+              .array(
+                pr.curves.map { c in
+                  .object([
+                    ("stratum", .string(c.stratum)),
+                    (
+                      "steps",
+                      .array(
+                        c.time.indices.map { i in
+                          .object([
+                            ("time", .number(c.time[i])), ("n_risk", .int(c.nRisk[i])), ("n_event", .int(c.nEvent[i])),
+                            ("cumulative_hazard", .number(c.cumulativeHazard[i])), ("survival", .number(c.survival[i])),
+                            ("std_err", .number(c.stdErr[i])), ("lower", .number(c.lower[i])), ("upper", .number(c.upper[i])),
+                          ])
+                        })
+                    ),
+                  ])
+                })
+            ),
+          ])
+        ))
+    }
+    members.append(("warnings", .array(allWarnings.map(JSONValue.string))))
+    return JSONValue.object(members).serialized() + "\n"
+  }
+
+  // MARK: Text
+
+  private var title: String {
+    var s = "Cox proportional hazards model, \(model.options.ties.rawValue) ties"
+    if input.loaded.data.strataLabels.count > 1 {
+      s += ", stratified by \(input.loaded.mapping.strata.joined(separator: " x ")) (\(input.loaded.data.strataLabels.count) strata)"
+    }
+    return s
+  }
+
+  private var coefficientTable: TextTable {
+    var header = ["", "coef", "exp(coef)", "se(coef)"]
+    if robustVariance != nil { header.append("robust se") }
+    header += ["z", "p"]
+    var t = TextTable(header)
+    for j in model.columnNames.indices {
+      let x = term(j)
+      var row = [
+        model.columnNames[j] + (model.infiniteCoefficients.contains(model.columnNames[j]) ? " (*)" : ""),
+        NumberFormat.significant(x.coef), NumberFormat.significant(exp(x.coef)),
+        NumberFormat.significant(model.standardErrors[j]),
+      ]
+      if robustVariance != nil { row.append(NumberFormat.significant(x.se)) }
+      row += [NumberFormat.significant(x.z), NumberFormat.significant(x.p, digits: 3)]
+      t.add(row)
+    }
+    return t
+  }
+
+  private var intervalTable: TextTable {
+    let pct = NumberFormat.significant(level)
+    var t = TextTable(["", "exp(coef)", "lower \(pct)", "upper \(pct)"])
+    for j in model.columnNames.indices {
+      let x = term(j)
+      t.add([
+        model.columnNames[j], NumberFormat.significant(exp(x.coef)), NumberFormat.significant(x.lower, missing: "0"),
+        NumberFormat.significant(x.upper, missing: "Inf"),
+      ])
+    }
+    return t
+  }
+
+  private var summaryLines: [String] {
+    func line(_ name: String, _ t: ChiSquareTest) -> String {
+      "\(name) = \(NumberFormat.significant(t.statistic, digits: 3)) on \(t.df) df, p = \(NumberFormat.significant(t.p, digits: 3))"
+    }
+    var lines = ["n = \(model.n), number of events = \(model.events)"]
+    if let c = concordance {
+      lines.append("Concordance = \(NumberFormat.significant(c.value, digits: 3)) (se = \(NumberFormat.significant(c.stdErr, digits: 3)))")
+    }
+    lines += [
+      line("Likelihood ratio test", model.likelihoodRatioTest), line("Wald test", model.waldTest),
+      line("Score (logrank) test", model.scoreTest),
+      "Log-likelihood: null \(NumberFormat.significant(model.loglikNull, digits: 6)), model \(NumberFormat.significant(model.loglik, digits: 6)); \(model.iterations) iteration\(model.iterations == 1 ? "" : "s")\(model.converged ? ", converged" : ", NOT converged")",
+    ]
+    if robustVariance != nil { lines.append("z and p use the robust standard error (no small-sample correction, as R)") }
+    lines.append(
+      "Hazard-ratio intervals: \(profileLimits == nil ? "Wald, exp(coef ± z·se)" : "profile likelihood")")
+    return lines
+  }
+
+  private var phTable: TextTable? {
+    guard let ph = phTest else { return nil }
+    var t = TextTable(["", "chisq", "df", "p"])
+    for r in ph.terms {
+      t.add([r.0, NumberFormat.significant(r.1, digits: 4), String(r.2), NumberFormat.significant(r.3, digits: 3)])
+    }
+    t.add(["GLOBAL", NumberFormat.significant(ph.global.statistic, digits: 4), String(ph.global.df), NumberFormat.significant(ph.global.p, digits: 3)])
+    return t
+  }
+
+  private var predictionTable: TextTable? {
+    guard let pr = prediction else { return nil }
+    var t = TextTable(["stratum", "time", "n.risk", "n.event", "survival", "std.err", "lower", "upper"])
+    for c in pr.curves {
+      for i in c.time.indices where c.nEvent[i] > 0 {
+        t.add([
+          c.stratum, NumberFormat.significant(c.time[i], digits: 6), String(c.nRisk[i]), String(c.nEvent[i]),
+          NumberFormat.significant(c.survival[i]), NumberFormat.significant(c.stdErr[i]),
+          NumberFormat.significant(c.lower[i]), NumberFormat.significant(c.upper[i]),
+        ])
+      }
+    }
+    return t
+  }
+
+  /// Text for a terminal.
+  public func text() -> String {
+    var out = title + "\n"
+    for l in input.textLines { out += l + "\n" }
+    out += "\n" + coefficientTable.render() + "\n" + intervalTable.render() + "\n"
+    for l in summaryLines { out += l + "\n" }
+    if let ph = phTable, let p = phTest {
+      out += "\nProportional-hazards test (cox.zph, \(p.transform) transform):\n" + ph.render()
+    }
+    if let t = predictionTable, let pr = prediction {
+      out += "\nPredicted survival for \(pr.profile.map { "\($0.0) = \($0.1)" }.joined(separator: ", ")) (event times):\n" + t.render()
+    }
+    let w = allWarnings
+    if !w.isEmpty { out += "\nWarnings:\n" + w.map { "- " + $0 + "\n" }.joined() }
+    return out
+  }
+
+  /// Markdown with the same content.
+  public func markdown() -> String {
+    var out = "# " + Markdown.escape(title) + "\n\n"
+    for l in input.textLines { out += Markdown.escape(l) + "  \n" }
+    out += "\n" + coefficientTable.markdown() + "\n" + intervalTable.markdown() + "\n"
+    for l in summaryLines { out += Markdown.escape(l) + "  \n" }
+    if let ph = phTable, let p = phTest {
+      out += "\n## Proportional-hazards test (\(p.transform) transform)\n\n" + ph.markdown()
+    }
+    if let t = predictionTable {
+      out += "\n## Predicted survival\n\n" + t.markdown()
+    }
+    let w = allWarnings
+    if !w.isEmpty { out += "\n## Warnings\n\n" + w.map { "- " + Markdown.escape($0) + "\n" }.joined() }
+    return out
+  }
+
+  /// One row per term at full precision.
+  public func csv() -> String {
+    var out = "term,coef,exp_coef,se,robust_se,z,p,hr_lower,hr_upper\r\n"
+    for j in model.columnNames.indices {
+      let t = term(j)
+      out += [
+        CSV.field(model.columnNames[j]), NumberFormat.full(t.coef), NumberFormat.full(exp(t.coef)),
+        NumberFormat.full(model.standardErrors[j]), NumberFormat.full(robustVariance.map { $0[j, j].squareRoot() }),
+        NumberFormat.full(t.z), NumberFormat.full(t.p), NumberFormat.full(t.lower), NumberFormat.full(t.upper),
+      ].joined(separator: ",") + "\r\n"
+    }
+    return out
+  }
+}

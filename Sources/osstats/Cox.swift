@@ -1,0 +1,218 @@
+import ArgumentParser
+import Foundation
+import LinearAlgebra
+import Survival
+import SurvivalReport
+
+extension CoxTies: ExpressibleByArgument {}
+
+/// How hazard-ratio confidence intervals are computed.
+enum IntervalMethod: String, CaseIterable, ExpressibleByArgument {
+  case wald, profile
+}
+
+struct Cox: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "cox",
+    abstract: "Cox proportional-hazards regression, as R survival's coxph.",
+    discussion: """
+      Fits the Cox model by Newton-Raphson from zero with step-halving and R's convergence rule \
+      (relative change in log-likelihood below 1e-9, at most 20 iterations), Efron ties by \
+      default. Numeric covariates enter as they are; text covariates as treatment contrasts with \
+      the first level in sorted order as the reference, named as R names them (xNonmaintained); \
+      --reference picks another level. Reports per term coef, exp(coef), se, z, p and the \
+      hazard-ratio interval; the likelihood-ratio, Wald and score tests; iterations and \
+      convergence. A coefficient running to infinity (monotone likelihood) is flagged, never \
+      presented as an estimate. Constant or collinear covariates are refused with their names.
+
+      Examples:
+        osstats cox Datasets/aml.csv --covariates x
+        osstats cox Datasets/lung.csv --covariates sex,age,ph.ecog --ties breslow
+        osstats cox Datasets/lung.csv --covariates sex,age --strata ph.ecog --format json
+        osstats cox Datasets/gehan.csv --event cens --covariates treat --cluster pair
+        osstats cox Datasets/veteran.csv --covariates trt,celltype,karno --reference celltype=squamous
+        osstats cox Datasets/aml.csv --covariates x --predict x=Nonmaintained --residuals res.csv
+      """
+  )
+
+  @OptionGroup var input: InputOptions
+
+  @Option(help: "Covariate columns, comma-separated (required). Example: --covariates sex,age,ph.ecog")
+  var covariates: NameList
+
+  @Option(help: "Reference levels of text covariates, column=level, comma-separated. Example: --reference celltype=squamous")
+  var reference: NameList?
+
+  @Option(help: "Tie handling: efron or breslow (default: efron, as R). Example: --ties breslow")
+  var ties: CoxTies = .efron
+
+  @Option(help: "Stratification columns, comma-separated: a separate baseline hazard per stratum. Example: --strata ph.ecog")
+  var strata: NameList?
+
+  @Option(help: "Case-weight column (positive numbers). Example: --weights w")
+  var weights: String?
+
+  @Flag(help: "Robust (sandwich) standard errors, each row its own cluster, as R's robust = TRUE. Example: --robust")
+  var robust = false
+
+  @Option(help: "Cluster column for robust standard errors (implies --robust). Example: --cluster pair")
+  var cluster: String?
+
+  @Option(help: "Entry-time column: rows are (start, time] intervals for delayed entry or time-varying covariates. Example: --start tstart")
+  var start: String?
+
+  @Option(help: "Hazard-ratio intervals: wald or profile (profile likelihood). Example: --ci profile")
+  var ci: IntervalMethod = .wald
+
+  @Option(name: .customLong("conf-level"), help: "Confidence level. Example: --conf-level 0.9")
+  var confLevel: Double = 0.95
+
+  @Option(name: .customLong("max-iterations"), help: "Most Newton-Raphson iterations (R iter.max). Example: --max-iterations 50")
+  var maxIterations: Int = 20
+
+  @Option(help: "Convergence tolerance on the relative change in log-likelihood (R eps). Example: --epsilon 1e-12")
+  var epsilon: Double = 1e-9
+
+  @Option(help: "Write residuals (martingale, deviance, score, Schoenfeld, dfbeta) per row to this CSV file. Example: --residuals res.csv")
+  var residuals: String?
+
+  @Option(help: "Predicted survival for a covariate profile, column=value for every covariate. Example: --predict x=Nonmaintained")
+  var predict: NameList?
+
+  @Flag(
+    name: .customLong("no-timefix"),
+    help: "Keep times that differ only by round-off apart (R merges them by default). Example: --no-timefix")
+  var noTimefix = false
+
+  @OptionGroup var output: OutputOptions
+
+  func validate() throws {
+    guard confLevel > 0 && confLevel < 1 else { throw ValidationError("--conf-level must lie between 0 and 1") }
+    guard maxIterations >= 1 else { throw ValidationError("--max-iterations must be at least 1") }
+    guard epsilon > 0 && epsilon < 1 else { throw ValidationError("--epsilon must lie between 0 and 1") }
+    for pair in reference?.values ?? [] where !pair.contains("=") {
+      throw ValidationError("--reference takes column=level, not '\(pair)'")
+    }
+    for pair in predict?.values ?? [] where !pair.contains("=") {
+      throw ValidationError("--predict takes column=value, not '\(pair)'")
+    }
+  }
+
+  static func pairs(_ list: NameList?) -> [(String, String)] {
+    (list?.values ?? []).map { p in
+      let parts = p.split(separator: "=", maxSplits: 1).map(String.init)
+      return (parts[0], parts.count > 1 ? parts[1] : "")
+    }
+  }
+
+  func run() throws {
+    try reportingFailures {
+      let request = CoxDesign.Request(
+        covariates: covariates.values,
+        reference: Dictionary(Self.pairs(reference), uniquingKeysWith: { $1 }),
+        start: start, weights: weights, cluster: cluster)
+      var options: [String: String] = [:]
+      for c in covariates.values { options[c] = "--covariates" }
+      if let s = start { options[s] = "--start" }
+      if let w = weights { options[w] = "--weights" }
+      if let c = cluster { options[c] = "--cluster" }
+      let (loaded, summary) = try input.load(strata: strata?.values ?? [], extra: request.columns, extraOptions: options)
+      let name = input.displayName
+      var (data, levels): (CoxData, CoxDesign.Levels)
+      do {
+        (data, levels) = try CoxDesign.build(loaded, request)
+      } catch let e as InputError {
+        throw Failure(e, file: name)
+      }
+      if !noTimefix { data = data.fixingTimes() }
+      let model: CoxModel
+      do {
+        model = try CoxModel(
+          data: data, options: CoxOptions(ties: ties, epsilon: epsilon, maxIterations: maxIterations, confidenceLevel: confLevel))
+      } catch let e as CoxError {
+        throw Failure(ExitStatus.data, "\(name): \(e.message)")
+      }
+      var report = CoxReport(model: model, input: summary, version: osstatsVersion)
+      report.levels = levels
+      let res = (robust || cluster != nil || residuals != nil) ? model.residuals(data) : nil
+      if robust || cluster != nil { report.robustVariance = model.robustVariance(data, residuals: res) }
+      if ci == .profile {
+        report.profileLimits = (0..<model.coefficients.count).map { model.profileLikelihoodInterval(data, column: $0, level: confLevel) }
+      }
+      if let predict {
+        let profile = try Self.profile(Self.pairs(predict), request: request, levels: levels, columns: model.columnNames, file: name)
+        report.prediction = (Self.pairs(predict), model.predictSurvival(data, profile: profile, level: confLevel))
+      }
+      let text: String
+      switch output.resolvedFormat {
+      case .text: text = report.text()
+      case .json: text = report.json()
+      case .csv: text = report.csv()
+      case .markdown: text = report.markdown()
+      }
+      if let path = residuals, let res {
+        try Self.writeResiduals(path, res, data: data, lines: loaded.lines, names: model.columnNames)
+      }
+      try output.write(text)
+      if output.resolvedFormat != .text || output.output != nil {
+        for w in summary.warnings { warn(w) }
+        if !model.infiniteCoefficients.isEmpty {
+          warn("monotone likelihood: coefficient(s) of \(model.infiniteCoefficients.joined(separator: ", ")) may be infinite")
+        }
+      }
+    }
+  }
+
+  /// The design-column values of a covariate profile.
+  static func profile(
+    _ pairs: [(String, String)], request: CoxDesign.Request, levels: CoxDesign.Levels, columns: [String],
+    file: String
+  ) throws -> [Double] {
+    let given = Dictionary(pairs, uniquingKeysWith: { $1 })
+    let missing = request.covariates.filter { given[$0] == nil }
+    guard missing.isEmpty else {
+      throw Failure(ExitStatus.usage, "\(file): --predict needs a value for every covariate; missing \(missing.joined(separator: ", "))")
+    }
+    var values: [Double] = []
+    for c in request.covariates {
+      let v = given[c] ?? ""
+      if let lv = levels[c] {
+        guard lv.contains(v) else {
+          throw Failure(ExitStatus.usage, "\(file): --predict \(c)=\(v): no such level (levels: \(lv.joined(separator: ", ")))")
+        }
+        for level in lv.dropFirst() { values.append(level == v ? 1 : 0) }
+      } else {
+        guard let d = Double(v), d.isFinite else {
+          throw Failure(ExitStatus.usage, "\(file): --predict \(c)=\(v): \(c) is numeric")
+        }
+        values.append(d)
+      }
+    }
+    return values
+  }
+
+  static func writeResiduals(_ path: String, _ r: CoxResiduals, data: CoxData, lines: [Int], names: [String]) throws {
+    var header = ["line", "time", "status", "martingale", "deviance"]
+    header += names.map { "score_" + $0 } + names.map { "schoenfeld_" + $0 } + names.map { "dfbeta_" + $0 }
+    var schoenfeldOf: [Int: Int] = [:]
+    for (k, row) in r.schoenfeldRow.enumerated() { schoenfeldOf[row] = k }
+    var out = header.map(csvField).joined(separator: ",") + "\r\n"
+    let p = names.count
+    for i in 0..<data.count {
+      var cells = [
+        String(i < lines.count ? lines[i] : i + 1), NumberFormat.full(data.stop[i]), data.event[i] ? "1" : "0",
+        NumberFormat.full(r.martingale[i]), NumberFormat.full(r.deviance[i]),
+      ]
+      cells += (0..<p).map { NumberFormat.full(r.score[i, $0]) }
+      cells += (0..<p).map { j in schoenfeldOf[i].map { NumberFormat.full(r.schoenfeld[$0, j]) } ?? "" }
+      cells += (0..<p).map { NumberFormat.full(r.dfbeta[i, $0]) }
+      out += cells.joined(separator: ",") + "\r\n"
+    }
+    try OutputOptions(format: nil, output: path).write(out)
+  }
+}
+
+/// RFC 4180 quoting for a header cell.
+func csvField(_ s: String) -> String {
+  s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+}
