@@ -73,7 +73,8 @@ public struct ProportionalHazardsTest: Sendable {
     }
     guard data.event.contains(true) else { throw .noEvents }
     let g = try Self.centredTransform(data, transform)
-    let (u, h) = Self.scoreAndInformation(data, coefficients: model.coefficients, g: g)
+    let (u, h) = Self.scoreAndInformation(
+      data, coefficients: model.coefficients, ties: model.options.ties, g: g)
 
     var terms: [Term] = []
     for term in model.terms {
@@ -101,7 +102,8 @@ public struct ProportionalHazardsTest: Sendable {
     case .log:
       values = data.stop.map { Foundation.log($0) }
       if let bad = values.firstIndex(where: { !$0.isFinite }) {
-        throw .invalidData("the log transform needs positive times (row \(bad + 1) has time \(data.stop[bad]))")
+        throw .invalidData(
+          "the log transform needs positive times (row \(bad + 1) has time \(data.stop[bad]))")
       }
     case .rank:
       values = averageRanks(data.stop)
@@ -185,9 +187,9 @@ public struct ProportionalHazardsTest: Sendable {
   // MARK: - Score and information of the extended model
 
   /// U_θ (p) and the 2p × 2p information H (row-major) at (β̂, θ = 0).
-  static func scoreAndInformation(_ data: CoxData, coefficients beta: [Double], g: [Double])
-    -> (u: [Double], h: [Double])
-  {
+  static func scoreAndInformation(
+    _ data: CoxData, coefficients beta: [Double], ties: CoxTies, g: [Double]
+  ) -> (u: [Double], h: [Double]) {
     let n = data.count
     let p = data.columns
     let w = data.weights ?? [Double](repeating: 1, count: n)
@@ -278,10 +280,8 @@ public struct ProportionalHazardsTest: Sendable {
         }
         guard deaths > 0 else { continue }
         // Efron: the tied events leave the risk set in equal fractions; Breslow: one step.
-        let steps = data.event.isEmpty ? 1 : (tiesAreEfron ? deaths : 1)
-        _ = steps
         for j in 0..<(p * p) { v[j] = 0 }
-        let m = efron ? deaths : 1
+        let m = ties == .efron ? deaths : 1
         let stepWeight = deathWeight / Double(m)
         for k in 0..<m {
           let f = Double(k) / Double(m)
@@ -296,25 +296,56 @@ public struct ProportionalHazardsTest: Sendable {
             }
           }
         }
+        // Lower triangle of H: H₁₁ and H₂₂ in their lower halves, H₂₁ (rows p…) in full.
         for j in 0..<p {
           u[j] += gt * piece[j]
           for l in 0...j {
             let x = v[j * p + l]
             h[j * size + l] += x
             h[(p + j) * size + l] += gt * x
-            h[(p + l) * size + j] += gt * x
+            if l != j { h[(p + l) * size + j] += gt * x }
             h[(p + j) * size + p + l] += gt * gt * x
           }
         }
       }
     }
-    // Fill the upper triangle (the H₁₂ block was filled in full, H₁₁ and H₂₂ in their lower halves).
-    for j in 0..<size {
-      for l in 0..<j where j - l != 0 {
-        let sameBlock = (j < p) == (l < p)
-        if sameBlock { h[l * size + j] = h[j * size + l] } else { h[l * size + j] = h[j * size + l] }
-      }
+    for c in 0..<size {
+      for r in 0..<c { h[r * size + c] = h[c * size + r] }
     }
     return (u, h)
+  }
+
+  // MARK: - The statistic
+
+  /// uᵀH⁻¹u restricted to `indices`, H being `size`×`size` row-major. H is scaled to unit
+  /// diagonal first (the statistic is unchanged), since its blocks can differ by orders of
+  /// magnitude when g(t) is the time itself.
+  static func quadraticForm(_ u: [Double], _ h: [Double], size: Int, indices: [Int]) throws(CoxError)
+    -> Double
+  {
+    let p = size / 2
+    let k = indices.count
+    var scale = [Double](repeating: 1, count: k)
+    for (a, r) in indices.enumerated() {
+      let d = h[r * size + r]
+      guard d > 0, d.isFinite else { throw .singularInformation }
+      scale[a] = d.squareRoot()
+    }
+    var sub = [Double](repeating: 0, count: k * k)
+    var rhs = [Double](repeating: 0, count: k)
+    for (a, r) in indices.enumerated() {
+      rhs[a] = (r >= p ? u[r - p] : 0) / scale[a]
+      for (b, c) in indices.enumerated() { sub[a + b * k] = h[r * size + c] / (scale[a] * scale[b]) }
+    }
+    let solution: [Double]
+    do {
+      let matrix = try Matrix(rows: k, columns: k, columnMajor: sub)
+      solution = try Cholesky(matrix).solve(rhs)
+    } catch {
+      throw .singularInformation
+    }
+    var statistic = 0.0
+    for a in 0..<k { statistic += rhs[a] * solution[a] }
+    return statistic
   }
 }
