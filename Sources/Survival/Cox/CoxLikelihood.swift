@@ -74,105 +74,130 @@ struct CoxLikelihood {
   }
 
   /// The log partial likelihood at `beta`, with score and information when `derivatives`.
+  ///
+  /// One pass per stratum accumulates only S0 and S1 (O(n p)); the information is assembled from
+  /// two Gram matrices computed by BLAS: Σᵢ wᵢ e^{ηᵢ} Λᵢ xᵢxᵢᵀ, where Λᵢ is subject i's cumulative
+  /// hazard over its time at risk (the Efron share at its own event time), which equals
+  /// Σ_t Σₖ (S2(t) − fₖE2(t))/d0ₖ · (D/m), minus Σ_t Σₖ (D/m)·aₖaₖᵀ with aₖ the risk-set means.
   func evaluate(_ beta: [Double], derivatives: Bool = true) -> Value {
-    let eta = eta(beta)
+    // The partial likelihood is unchanged when every η moves by the same constant: subtract the
+    // largest so that exp never overflows, however far β is from 0 (profile searches go far).
+    var eta = eta(beta)
+    let top = eta.max() ?? 0
+    if top.isFinite && top != 0 { for i in 0..<n { eta[i] -= top } }
     var risk = [Double](repeating: 0, count: n)
     for i in 0..<n { risk[i] = w[i] * exp(eta[i]) }
     var loglik = 0.0
     var u = [Double](repeating: 0, count: p)
-    var imat = [Double](repeating: 0, count: p * p)
     var s1 = [Double](repeating: 0, count: p)
-    var s2 = [Double](repeating: 0, count: p * p)
     var e1 = [Double](repeating: 0, count: p)
-    var e2 = [Double](repeating: 0, count: p * p)
     var a = [Double](repeating: 0, count: p)
-    for s in byStop.indices {
-      let order = byStop[s]
-      let leaving = byStart[s]
-      var s0 = 0.0
-      for j in 0..<p { s1[j] = 0 }
-      for j in 0..<(p * p) { s2[j] = 0 }
-      var next = 0
-      var out = 0
-      while next < order.count {
-        let t = data.stop[order[next]]
-        // Enter everyone with stop == t; collect the events among them.
-        var e0 = 0.0
-        for j in 0..<p { e1[j] = 0 }
-        if derivatives { for j in 0..<(p * p) { e2[j] = 0 } }
-        var deaths = 0
-        var deathWeight = 0.0
-        while next < order.count && data.stop[order[next]] == t {
-          let i = order[next]
-          let r = risk[i]
-          let row = i * p
-          s0 += r
-          for j in 0..<p { s1[j] += r * xc[row + j] }
-          if derivatives {
-            for j in 0..<p {
-              let rj = r * xc[row + j]
-              for k in 0...j { s2[j * p + k] += rj * xc[row + k] }
-            }
-          }
-          if data.event[i] {
-            deaths += 1
-            deathWeight += w[i]
-            loglik += w[i] * eta[i]
-            e0 += r
-            for j in 0..<p {
-              e1[j] += r * xc[row + j]
-              u[j] += w[i] * xc[row + j]
-            }
-            if derivatives {
-              for j in 0..<p {
-                let rj = r * xc[row + j]
-                for k in 0...j { e2[j * p + k] += rj * xc[row + k] }
-              }
-            }
-          }
-          next += 1
-        }
-        // Leave: intervals that start at or after t are not at risk at t.
-        if let start = data.start {
-          while out < leaving.count && start[leaving[out]] >= t {
-            let i = leaving[out]
+    var means = GramAccumulator(columns: p)
+    var exposure = GramAccumulator(columns: p)
+    xc.withUnsafeBufferPointer { x in
+      for s in byStop.indices {
+        let order = byStop[s]
+        let leaving = byStart[s]
+        var s0 = 0.0
+        for j in 0..<p { s1[j] = 0 }
+        var next = 0
+        var out = 0
+        // Event times of this stratum (decreasing) with the hazard at risk and for the tied events.
+        var times: [Double] = []
+        var hazard: [Double] = []
+        var deathHazard: [Double] = []
+        while next < order.count {
+          let t = data.stop[order[next]]
+          var e0 = 0.0
+          for j in 0..<p { e1[j] = 0 }
+          var deaths = 0
+          var deathWeight = 0.0
+          while next < order.count && data.stop[order[next]] == t {
+            let i = order[next]
             let r = risk[i]
             let row = i * p
-            s0 -= r
-            for j in 0..<p { s1[j] -= r * xc[row + j] }
-            if derivatives {
+            s0 += r
+            for j in 0..<p { s1[j] += r * x[row + j] }
+            if data.event[i] {
+              deaths += 1
+              deathWeight += w[i]
+              loglik += w[i] * eta[i]
+              e0 += r
               for j in 0..<p {
-                let rj = r * xc[row + j]
-                for k in 0...j { s2[j * p + k] -= rj * xc[row + k] }
+                e1[j] += r * x[row + j]
+                u[j] += w[i] * x[row + j]
               }
             }
-            out += 1
+            next += 1
           }
-        }
-        guard deaths > 0 else { continue }
-        let m = ties == .efron ? deaths : 1
-        let meanWeight = deathWeight / Double(m)
-        for k in 0..<m {
-          let f = Double(k) / Double(m)
-          let d0 = s0 - f * e0
-          loglik -= meanWeight * log(d0)
-          for j in 0..<p {
-            a[j] = (s1[j] - f * e1[j]) / d0
-            u[j] -= meanWeight * a[j]
+          if let start = data.start {
+            while out < leaving.count && start[leaving[out]] >= t {
+              let i = leaving[out]
+              let r = risk[i]
+              s0 -= r
+              for j in 0..<p { s1[j] -= r * x[i * p + j] }
+              out += 1
+            }
+          }
+          guard deaths > 0 else { continue }
+          let m = ties == .efron ? deaths : 1
+          let meanWeight = deathWeight / Double(m)
+          var h = 0.0
+          var hd = 0.0
+          for k in 0..<m {
+            let f = Double(k) / Double(m)
+            let d0 = s0 - f * e0
+            loglik -= meanWeight * log(d0)
+            for j in 0..<p {
+              a[j] = (s1[j] - f * e1[j]) / d0
+              u[j] -= meanWeight * a[j]
+            }
+            if derivatives {
+              means.add(a, scale: meanWeight.squareRoot())
+              h += meanWeight / d0
+              hd += (1 - f) * meanWeight / d0
+            }
           }
           if derivatives {
-            for j in 0..<p {
-              for l in 0...j {
-                imat[j * p + l] += meanWeight * ((s2[j * p + l] - f * e2[j * p + l]) / d0 - a[j] * a[l])
-              }
-            }
+            times.append(t)
+            hazard.append(h)
+            deathHazard.append(hd)
           }
+        }
+        guard derivatives, !times.isEmpty else { continue }
+        // Cumulative hazard from the first (smallest) event time: cum[k] = Σ over the k smallest.
+        let count = times.count
+        var cum = [Double](repeating: 0, count: count + 1)
+        for k in 0..<count { cum[k + 1] = cum[k] + hazard[count - 1 - k] }
+        func upTo(_ v: Double) -> Int {
+          // Number of event times ≤ v (times are decreasing).
+          var lo = 0
+          var hi = count
+          while lo < hi {
+            let mid = (lo + hi) / 2
+            if times[count - 1 - mid] <= v { lo = mid + 1 } else { hi = mid }
+          }
+          return lo
+        }
+        for i in order {
+          var to = upTo(data.stop[i])
+          let from = data.start.map { upTo($0[i]) } ?? 0
+          var lambda = 0.0
+          if data.event[i] {
+            to -= 1
+            lambda = deathHazard[count - 1 - to]
+          }
+          lambda += cum[to] - cum[from]
+          let c = risk[i] * lambda
+          if c > 0 { exposure.add(x, offset: i * p, scale: c.squareRoot()) }
         }
       }
     }
-    if derivatives {
-      for j in 0..<p { for l in 0..<j { imat[l * p + j] = imat[j * p + l] } }
-    }
+    guard derivatives else { return Value(loglik: loglik, score: u, information: []) }
+    let first = exposure.result()
+    let second = means.result()
+    var imat = [Double](repeating: 0, count: p * p)
+    for k in 0..<(p * p) { imat[k] = first[k] - second[k] }
     return Value(loglik: loglik, score: u, information: imat)
   }
 }

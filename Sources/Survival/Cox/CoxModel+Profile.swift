@@ -18,20 +18,24 @@ extension CoxModel {
     func deficit(_ b: Double) -> Double {
       2 * (best - Self.constrainedMaximum(kernel, fixed: column, value: b, start: start)) - threshold
     }
+    // On the side where a coefficient runs to infinity the profile never falls far enough.
+    let runaway = infiniteCoefficients.contains(columnNames[column]) ? (start[column] < 0 ? -1.0 : 1.0) : 0
     func search(_ direction: Double) -> Double? {
+      if direction == runaway { return nil }
       // Walk out until the profile has fallen by the threshold, then bisect.
       var inside = start[column]
       var step = max(se.isFinite && se > 0 ? se : 1, 1e-3)
       var outside = inside + direction * step
       var value = deficit(outside)
       var tries = 0
+      if !value.isFinite { return nil }
       while value < 0 {
         inside = outside
         step *= 2
         outside = inside + direction * step
         value = deficit(outside)
         tries += 1
-        if tries > 12 || !value.isFinite || abs(outside) > 50 { return nil }
+        if tries > 16 || !value.isFinite { return nil }
       }
       var a = inside
       var b = outside

@@ -24,8 +24,13 @@ public struct CoxResiduals: Sendable {
 extension CoxModel {
   /// The residuals of this model on `data` (the data it was fitted to).
   public func residuals(_ data: CoxData) -> CoxResiduals {
-    let kernel = CoxLikelihood(data: data, ties: options.ties)
-    let path = CoxHazardPath(likelihood: kernel, beta: coefficients)
+    Self.residualsAt(coefficients, data: data, ties: options.ties, variance: variance)
+  }
+
+  /// Residuals at any β (the robust score test needs them at β = 0).
+  static func residualsAt(_ beta: [Double], data: CoxData, ties: CoxTies, variance: Matrix) -> CoxResiduals {
+    let kernel = CoxLikelihood(data: data, ties: ties)
+    let path = CoxHazardPath(likelihood: kernel, beta: beta)
     let n = data.count
     let p = data.columns
     let xc = kernel.xc

@@ -1,0 +1,36 @@
+import Foundation
+import LinearAlgebra
+
+extension CoxModel {
+  /// The Wald test with the robust variance, β̂ᵀ V_robust⁻¹ β̂, as R reports it for robust fits.
+  public func robustWaldTest(_ robustVariance: Matrix) -> ChiSquareTest? {
+    guard let step = try? Cholesky(robustVariance).solve(coefficients) else { return nil }
+    var w = 0.0
+    for j in coefficients.indices { w += coefficients[j] * step[j] }
+    return ChiSquareTest(w, df: coefficients.count)
+  }
+
+  /// The robust score test at β = 0: uᵀ(LᵀL)⁻¹u with L the case-weighted score residuals at β = 0
+  /// summed within clusters and u their total (R `rscore`; Lin & Wei 1989).
+  public func robustScoreTest(_ data: CoxData) -> ChiSquareTest? {
+    let p = data.columns
+    let zero = CoxModel.residualsAt([Double](repeating: 0, count: p), data: data, ties: options.ties, variance: variance)
+    let clusters = data.cluster ?? Array(0..<data.count)
+    let k = (clusters.max() ?? -1) + 1
+    var sums = Matrix.zeros(k, p)
+    var u = [Double](repeating: 0, count: p)
+    for i in 0..<data.count {
+      let w = data.weights?[i] ?? 1
+      for j in 0..<p {
+        sums[clusters[i], j] += w * zero.score[i, j]
+        u[j] += w * zero.score[i, j]
+      }
+    }
+    guard let gram = try? sums.transposed.multiply(sums), let step = try? Cholesky(gram).solve(u) else {
+      return nil
+    }
+    var t = 0.0
+    for j in 0..<p { t += u[j] * step[j] }
+    return ChiSquareTest(t, df: p)
+  }
+}

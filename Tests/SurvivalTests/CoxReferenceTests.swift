@@ -1,0 +1,148 @@
+import Foundation
+import LinearAlgebra
+import Testing
+
+@testable import Survival
+
+/// Cox models against Datasets/References/cox_reference.json, written by cox_reference.R
+/// (R 4.2.2, survival 3.5-3): coefficients, standard errors (model-based and robust), both
+/// log-likelihoods, the three global tests, residuals, predicted survival, baseline hazard and
+/// profile-likelihood limits. Tolerance 1e-6 relative (R's own convergence is 1e-9 in
+/// log-likelihood); residuals and curves 1e-6 relative on the scale of their largest value.
+@Suite struct CoxReferenceTests {
+  static let tolerance = 1e-6
+  static let reference = Result { try Fixture.load("References/cox_reference.json") }
+  /// Cases with Efron or Breslow ties (exact ties are tested in CoxExactTests).
+  static var keys: [String] {
+    ((try? reference.get())?["cases"].array ?? []).filter {
+      $0["ties"].string != "exact" && $0["key"].string != "collinear"
+    }.compactMap { $0["key"].string }
+  }
+
+  func fixture(_ key: String) throws -> Fixture {
+    try #require(try Self.reference.get()["cases"].array.first { $0["key"].string == key })
+  }
+
+  func fit(_ c: Fixture) throws -> (CoxData, CoxModel) {
+    let request = CoxDesign.Request(
+      covariates: c["covariates"].array.compactMap(\.string), start: c["start"].string,
+      weights: c["weights"].string, cluster: c["cluster"].string)
+    var spec = ColumnSpec(
+      time: c["time"].string, event: c["event"].string, strata: c["strata"].array.compactMap(\.string))
+    spec.extra = request.columns
+    let loaded = try SurvivalDataLoader.load(bytes: datasetBytes(try #require(c["file"].string)), spec: spec)
+    let (data, _) = try CoxDesign.build(loaded, request)
+    let ties = try #require(CoxTies(rawValue: c["ties"].string ?? ""))
+    return (data, try CoxModel(data: data, options: CoxOptions(ties: ties)))
+  }
+
+  /// Elementwise agreement on the scale of the largest reference value (residuals cross zero).
+  func expectClose(_ a: [Double], _ e: [Double?], _ what: String) {
+    #expect(a.count == e.count, "\(what): \(a.count) vs \(e.count)")
+    let scale = e.compactMap { $0.map(abs) }.max() ?? 1
+    for (i, (x, y)) in zip(a, e).enumerated() {
+      guard let y else {
+        Issue.record("\(what)[\(i)]: R has null")
+        continue
+      }
+      if abs(x - y) > Self.tolerance * max(abs(y), scale * 1e-3) {
+        Issue.record("\(what)[\(i)]: osstats \(x), R \(y)")
+      }
+    }
+  }
+
+  @Test("Coefficients, standard errors, log-likelihoods and the three tests match R coxph", arguments: keys)
+  func fitMatchesCoxph(key: String) throws {
+    let c = try fixture(key)
+    let (data, model) = try fit(c)
+    #expect(model.columnNames == c["terms"].array.compactMap(\.string), "\(key) terms")
+    #expect(model.n == c["n"].ints.first ?? Int(c["n"].double ?? -1), "\(key) n")
+    #expect(model.events == Int(c["events"].double ?? -1), "\(key) events")
+    let infinite = c["infinite"].array.compactMap { $0.double.map { Int($0) - 1 } }
+    #expect(model.infiniteCoefficients == infinite.map { model.columnNames[$0] }, "\(key) infinite")
+    expectAgree([model.loglikNull], [c["loglik_null"].double], relative: 1e-9, "\(key) loglik(0)")
+    expectAgree([model.scoreTest.statistic], [c["score"]["statistic"].double], relative: 1e-9, "\(key) score")
+    guard infinite.isEmpty else { return }  // R's estimate is an arbitrary point on the ridge
+    expectAgree(model.coefficients, c["coef"].doubles, relative: Self.tolerance, "\(key) coef")
+    expectAgree(model.standardErrors, c["se"].doubles, relative: Self.tolerance, "\(key) se")
+    expectAgree([model.loglik], [c["loglik"].double], relative: 1e-9, "\(key) loglik")
+    expectAgree([model.likelihoodRatioTest.statistic], [c["lr"]["statistic"].double], relative: Self.tolerance, "\(key) LR")
+    #expect(model.iterations == Int(c["iterations"].double ?? -1), "\(key) iterations")
+    if c["robust"].value as? Bool == true {
+      // R's Wald test uses the robust variance when there is one; and it adds a robust score test.
+      let robust = model.robustVariance(data)
+      let se = (0..<model.coefficients.count).map { robust[$0, $0].squareRoot() }
+      expectAgree(se, c["robust_se"].doubles, relative: Self.tolerance, "\(key) robust se")
+      expectAgree([model.robustWaldTest(robust)?.statistic], [c["wald"]["statistic"].double], relative: Self.tolerance, "\(key) robust Wald")
+      expectAgree([model.robustScoreTest(data)?.statistic], [c["robust_score"].double], relative: Self.tolerance, "\(key) robust score")
+    } else {
+      expectAgree([model.waldTest.statistic], [c["wald"]["statistic"].double], relative: Self.tolerance, "\(key) Wald")
+    }
+  }
+
+  @Test("Residuals match R residuals.coxph", arguments: keys)
+  func residualsMatchR(key: String) throws {
+    let c = try fixture(key)
+    let r = c["residuals"]
+    guard !r.isNull else { return }
+    let (data, model) = try fit(c)
+    let res = model.residuals(data)
+    expectClose(res.martingale, r["martingale"].doubles, "\(key) martingale")
+    expectClose(res.deviance, r["deviance"].doubles, "\(key) deviance")
+    expectClose(res.score.rowArrays.flatMap { $0 }, r["score"].array.flatMap(\.doubles), "\(key) score")
+    expectClose(res.schoenfeld.rowArrays.flatMap { $0 }, r["schoenfeld"].array.flatMap(\.doubles), "\(key) schoenfeld")
+    expectAgree(res.schoenfeldTime.map { $0 }, r["schoenfeld_time"].doubles, relative: 0, "\(key) schoenfeld time")
+    // R's default dfbeta residuals are multiplied by the case weights.
+    let w = data.weights ?? [Double](repeating: 1, count: data.count)
+    let weighted = (0..<data.count).flatMap { i in (0..<data.columns).map { w[i] * res.dfbeta[i, $0] } }
+    expectClose(weighted, r["dfbeta"].array.flatMap(\.doubles), "\(key) dfbeta")
+  }
+
+  @Test("Predicted survival and the baseline hazard match R survfit.coxph and basehaz", arguments: keys)
+  func predictionMatchesR(key: String) throws {
+    let c = try fixture(key)
+    let b = c["baseline"]
+    guard !b.isNull else { return }
+    let (data, model) = try fit(c)
+    // The profile in design columns: every covariate of these cases is numeric except aml's x.
+    let profile: [Double] = key.hasPrefix("aml") ? [1] : key == "lung_strata" ? [2, 60] : [2, 60, 1]
+    let curves = model.predictSurvival(data, profile: profile)
+    let blocks = b["strata"].isNull ? [b] : b["strata"].array
+    #expect(curves.count == blocks.count, "\(key) strata")
+    for (curve, block) in zip(curves, blocks) {
+      let label = "\(key) \(curve.stratum)"
+      expectAgree(curve.time.map { $0 }, block["time"].doubles, relative: 0, "\(label) time")
+      #expect(curve.nRisk == block["n_risk"].ints, "\(label) n_risk")
+      #expect(curve.nEvent == block["n_event"].ints, "\(label) n_event")
+      expectAgree(curve.survival, block["surv"].doubles, relative: Self.tolerance, "\(label) surv")
+      expectAgree(curve.stdErr, block["std_err"].doubles, relative: Self.tolerance, "\(label) std_err")
+      expectAgree(curve.lower, block["lower"].doubles, relative: Self.tolerance, "\(label) lower")
+      expectAgree(curve.upper, block["upper"].doubles, relative: Self.tolerance, "\(label) upper")
+    }
+    let base = b["basehaz"]
+    let mine = model.baselineHazard(data)
+    let hazards = mine.flatMap(\.hazard)
+    expectAgree(hazards, base["hazard"].doubles, relative: Self.tolerance, "\(key) basehaz")
+  }
+
+  @Test("Profile-likelihood limits match the reference root-finding", arguments: keys)
+  func profileLimitsMatchR(key: String) throws {
+    let c = try fixture(key)
+    let pci = c["profile_ci"]
+    guard !pci.isNull else { return }
+    let (data, model) = try fit(c)
+    for j in model.coefficients.indices {
+      let limits = model.profileLikelihoodInterval(data, column: j)
+      expectAgree(
+        [limits.lower, limits.upper], [pci["lower"].doubles[j], pci["upper"].doubles[j]],
+        relative: Self.tolerance, "\(key) \(model.columnNames[j]) profile limits")
+    }
+  }
+
+  @Test("Collinear columns are refused with their names (R sets them to NA)")
+  func collinearIsRefused() throws {
+    let c = try fixture("collinear")
+    #expect(c["na_terms"].array.compactMap(\.string) == ["c"])
+    #expect(throws: CoxError.collinear(["c"])) { _ = try fit(c) }
+  }
+}
