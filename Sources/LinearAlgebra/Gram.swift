@@ -1,61 +1,72 @@
 import CLAPACK
 
-/// Accumulates Gram matrices BᵀB of row blocks with BLAS `dsyrk`: the dense n×p work of the Cox
-/// information matrix, done in cache-sized blocks so that no n×p copy is needed.
-public struct GramAccumulator: Sendable {
+/// Accumulates Gram matrices BᵀB of rows with BLAS `dsyrk`, buffering rows in cache-sized blocks
+/// so that no n×p copy is ever made: the dense n×p work of the Cox information matrix.
+///
+/// A reference type over manually managed buffers, so that adding a row costs p multiplications
+/// and no copy-on-write checks. Not shared between threads.
+public final class GramAccumulator {
   /// Number of columns p.
   public let columns: Int
   /// Rows buffered before a BLAS call.
   public let blockRows: Int
-  private var buffer: [Double]
+  private let buffer: UnsafeMutablePointer<Double>
+  private let gram: UnsafeMutablePointer<Double>
   private var filled = 0
-  /// The lower triangle of Σ BᵀB so far, column-major p×p (call ``result()`` for the full matrix).
-  private var gram: [Double]
 
   /// An accumulator for rows of `columns` values.
-  public init(columns: Int, blockRows: Int = 4096) {
+  public init(columns: Int, blockRows: Int = 2048) {
     self.columns = columns
     self.blockRows = max(1, blockRows)
-    buffer = [Double](repeating: 0, count: columns * max(1, blockRows))
-    gram = [Double](repeating: 0, count: columns * columns)
+    buffer = .allocate(capacity: max(1, columns * self.blockRows))
+    gram = .allocate(capacity: max(1, columns * columns))
+    gram.initialize(repeating: 0, count: max(1, columns * columns))
+    buffer.initialize(repeating: 0, count: max(1, columns * self.blockRows))
   }
 
-  /// Adds the row `scale · x[offset ..< offset + columns]`.
+  deinit {
+    buffer.deallocate()
+    gram.deallocate()
+  }
+
+  /// Adds the row `scale · row[0 ..< columns]`.
   @inline(__always)
-  public mutating func add(_ x: UnsafeBufferPointer<Double>, offset: Int, scale: Double) {
-    let base = filled * columns
-    for j in 0..<columns { buffer[base + j] = scale * x[offset + j] }
+  public func add(_ row: UnsafePointer<Double>, scale: Double) {
+    let base = buffer + filled * columns
+    for j in 0..<columns { base[j] = scale * row[j] }
     filled += 1
     if filled == blockRows { flush() }
   }
 
   /// Adds the row `scale · values`.
-  public mutating func add(_ values: [Double], scale: Double) {
-    values.withUnsafeBufferPointer { add($0, offset: 0, scale: scale) }
+  public func add(_ values: [Double], scale: Double) {
+    values.withUnsafeBufferPointer { b in
+      if let base = b.baseAddress { add(base, scale: scale) }
+    }
   }
 
-  private mutating func flush() {
+  private func flush() {
     guard filled > 0, columns > 0 else {
       filled = 0
       return
     }
-    let p = Int32(columns)
-    let m = Int32(filled)
-    buffer.withUnsafeBufferPointer { a in
-      gram.withUnsafeMutableBufferPointer { c in
-        // The buffer, row-major m×p, is the column-major p×m matrix A = Bᵀ: C += A·Aᵀ = BᵀB.
-        cblas_dsyrk(CblasColMajor, CblasLower, CblasNoTrans, p, m, 1, a.baseAddress, p, 1, c.baseAddress, p)
-      }
-    }
+    // The buffer, row-major m×p, is the column-major p×m matrix A = Bᵀ: C += A·Aᵀ = BᵀB.
+    cblas_dsyrk(
+      CblasColMajor, CblasLower, CblasNoTrans, Int32(columns), Int32(filled), 1, buffer,
+      Int32(columns), 1, gram, Int32(columns))
     filled = 0
   }
 
-  /// The accumulated p×p matrix, symmetric, row-major (equal to column-major).
-  public mutating func result() -> [Double] {
+  /// The accumulated p×p matrix, symmetric (row- and column-major alike).
+  public func result() -> [Double] {
     flush()
-    var full = gram
-    for j in 0..<columns {
-      for i in 0..<j { full[i + j * columns] = gram[j + i * columns] }
+    let p = columns
+    var full = [Double](repeating: 0, count: p * p)
+    for j in 0..<p {
+      for i in j..<p {
+        full[i + j * p] = gram[i + j * p]
+        full[j + i * p] = gram[i + j * p]
+      }
     }
     return full
   }

@@ -13,6 +13,8 @@ public struct CoxReport: Sendable {
   public let version: String
   /// Robust standard errors, when asked for (the robust variance's diagonal).
   public var robustVariance: Matrix?
+  /// With a robust variance: the Wald test on it, and the robust score test (R reports both).
+  public var robustTests: (wald: ChiSquareTest?, score: ChiSquareTest?)?
   /// Profile-likelihood limits per column (nil entries: not reached), when asked for.
   public var profileLimits: [(lower: Double?, upper: Double?)]?
   /// Harrell's concordance and its standard error.
@@ -99,7 +101,16 @@ public struct CoxReport: Sendable {
       ("variance", .array(model.variance.rowArrays.map { r in .array(r.map { JSONValue.number($0) }) })),
       ("robust_variance", robustVariance.map { v in .array(v.rowArrays.map { r in .array(r.map { JSONValue.number($0) }) }) } ?? .null),
       ("loglik_null", .number(model.loglikNull)), ("loglik", .number(model.loglik)),
-      ("tests", .object([("lr", test(model.likelihoodRatioTest)), ("wald", test(model.waldTest)), ("score", test(model.scoreTest))])),
+      (
+        "tests",
+        .object([
+          ("lr", test(model.likelihoodRatioTest)),
+          ("wald", test(robustTests?.wald ?? model.waldTest)),
+          ("score", test(model.scoreTest)),
+          ("robust_score", robustTests?.score.map(test) ?? .null),
+        ])
+      ),
+      ("wald_variance", .string(robustTests?.wald == nil ? "model" : "robust")),
       ("concordance", .number(concordance?.value)), ("concordance_se", .number(concordance?.stdErr)),
       ("iterations", .int(model.iterations)), ("converged", .bool(model.converged)),
       ("infinite_coefficients", .array(model.infiniteCoefficients.map(JSONValue.string))),
@@ -207,8 +218,12 @@ public struct CoxReport: Sendable {
       lines.append("Concordance = \(NumberFormat.significant(c.value, digits: 3)) (se = \(NumberFormat.significant(c.stdErr, digits: 3)))")
     }
     lines += [
-      line("Likelihood ratio test", model.likelihoodRatioTest), line("Wald test", model.waldTest),
+      line("Likelihood ratio test", model.likelihoodRatioTest),
+      line(robustTests?.wald == nil ? "Wald test" : "Wald test (robust variance)", robustTests?.wald ?? model.waldTest),
       line("Score (logrank) test", model.scoreTest),
+    ]
+    if let rs = robustTests?.score { lines.append(line("Robust score test", rs)) }
+    lines += [
       "Log-likelihood: null \(NumberFormat.significant(model.loglikNull, digits: 6)), model \(NumberFormat.significant(model.loglik, digits: 6)); \(model.iterations) iteration\(model.iterations == 1 ? "" : "s")\(model.converged ? ", converged" : ", NOT converged")",
     ]
     if robustVariance != nil { lines.append("z and p use the robust standard error (no small-sample correction, as R)") }

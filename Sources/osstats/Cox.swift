@@ -5,6 +5,7 @@ import Survival
 import SurvivalReport
 
 extension CoxTies: ExpressibleByArgument {}
+extension ProportionalHazardsTest.Transform: ExpressibleByArgument {}
 
 /// How hazard-ratio confidence intervals are computed.
 enum IntervalMethod: String, CaseIterable, ExpressibleByArgument {
@@ -18,12 +19,16 @@ struct Cox: ParsableCommand {
     discussion: """
       Fits the Cox model by Newton-Raphson from zero with step-halving and R's convergence rule \
       (relative change in log-likelihood below 1e-9, at most 20 iterations), Efron ties by \
-      default. Numeric covariates enter as they are; text covariates as treatment contrasts with \
-      the first level in sorted order as the reference, named as R names them (xNonmaintained); \
-      --reference picks another level. Reports per term coef, exp(coef), se, z, p and the \
-      hazard-ratio interval; the likelihood-ratio, Wald and score tests; iterations and \
-      convergence. A coefficient running to infinity (monotone likelihood) is flagged, never \
-      presented as an estimate. Constant or collinear covariates are refused with their names.
+      default (breslow, or exact for the exact partial likelihood). Numeric covariates enter as \
+      they are; text covariates as treatment contrasts with the first level in sorted order as \
+      the reference, named as R names them (xNonmaintained); --reference picks another level. \
+      Reports per term coef, exp(coef), se (robust se), z, p and the hazard-ratio interval (Wald, \
+      or profile likelihood with --ci profile); the likelihood-ratio, Wald and score tests \
+      (robust Wald and robust score with --robust or --cluster, and by default for non-integer \
+      case weights, as R); Harrell's concordance with R's standard error; iterations and \
+      convergence. --ph-test adds the cox.zph score test of proportional hazards. A coefficient \
+      running to infinity (monotone likelihood) is flagged, never presented as an estimate. \
+      Constant or collinear covariates are refused with their names (R would report NA).
 
       Examples:
         osstats cox Datasets/aml.csv --covariates x
@@ -43,7 +48,7 @@ struct Cox: ParsableCommand {
   @Option(help: "Reference levels of text covariates, column=level, comma-separated. Example: --reference celltype=squamous")
   var reference: NameList?
 
-  @Option(help: "Tie handling: efron or breslow (default: efron, as R). Example: --ties breslow")
+  @Option(help: "Tie handling: efron, breslow or exact (exact partial likelihood; default: efron, as R). Example: --ties breslow")
   var ties: CoxTies = .efron
 
   @Option(help: "Stratification columns, comma-separated: a separate baseline hazard per stratum. Example: --strata ph.ecog")
@@ -79,6 +84,12 @@ struct Cox: ParsableCommand {
   @Option(help: "Predicted survival for a covariate profile, column=value for every covariate. Example: --predict x=Nonmaintained")
   var predict: NameList?
 
+  @Flag(name: .customLong("ph-test"), help: "Test proportional hazards per term and globally (R's cox.zph score test). Example: --ph-test")
+  var phTest = false
+
+  @Option(name: .customLong("ph-transform"), help: "Time transform for --ph-test: km, rank, identity or log (default: km, as R). Example: --ph-transform rank")
+  var phTransform: ProportionalHazardsTest.Transform = .km
+
   @Flag(
     name: .customLong("no-timefix"),
     help: "Keep times that differ only by round-off apart (R merges them by default). Example: --no-timefix")
@@ -95,6 +106,13 @@ struct Cox: ParsableCommand {
     }
     for pair in predict?.values ?? [] where !pair.contains("=") {
       throw ValidationError("--predict takes column=value, not '\(pair)'")
+    }
+    if ties == .exact && (robust || cluster != nil || residuals != nil || predict != nil || phTest) {
+      throw ValidationError(
+        "--ties exact gives the fit, tests and profile intervals; residuals, robust variance, --predict and --ph-test need efron or breslow ties (R has no score or Schoenfeld residuals for exact ties either)")
+    }
+    if ties == .exact && weights != nil {
+      throw ValidationError("--ties exact does not take case weights (as R)")
     }
   }
 
@@ -134,8 +152,28 @@ struct Cox: ParsableCommand {
       }
       var report = CoxReport(model: model, input: summary, version: osstatsVersion)
       report.levels = levels
-      let res = (robust || cluster != nil || residuals != nil) ? model.residuals(data) : nil
-      if robust || cluster != nil { report.robustVariance = model.robustVariance(data, residuals: res) }
+      let c = model.concordance(data)
+      if c.concordance.isFinite { report.concordance = (c.concordance, c.stdErr) }
+      if phTest {
+        do {
+          let ph = try ProportionalHazardsTest(model: model, data: data, transform: phTransform)
+          report.phTest = (ph.transform.rawValue, ph.terms.map { ($0.name, $0.chiSquare, $0.df, $0.p) }, ph.global)
+        } catch let e as CoxError {
+          throw Failure(ExitStatus.data, "\(name): --ph-test: \(e.message)")
+        }
+      }
+      // As R: non-integer case weights (sampling weights) make the robust variance the default.
+      let fractionalWeights = data.weights?.contains { $0 != $0.rounded() } ?? false
+      let useRobust = robust || cluster != nil || fractionalWeights
+      let res = (useRobust || residuals != nil) ? model.residuals(data) : nil
+      if useRobust {
+        let v = model.robustVariance(data, residuals: res)
+        report.robustVariance = v
+        report.robustTests = (model.robustWaldTest(v), model.robustScoreTest(data))
+        if fractionalWeights && !robust && cluster == nil {
+          report.warnings.append("non-integer case weights: robust standard errors are used, as R's coxph does")
+        }
+      }
       if ci == .profile {
         report.profileLimits = (0..<model.coefficients.count).map { model.profileLikelihoodInterval(data, column: $0, level: confLevel) }
       }

@@ -12,11 +12,10 @@ import Testing
 @Suite struct CoxReferenceTests {
   static let tolerance = 1e-6
   static let reference = Result { try Fixture.load("References/cox_reference.json") }
-  /// Cases with Efron or Breslow ties (exact ties are tested in CoxExactTests).
+  /// Every fitted case (Efron, Breslow and exact ties).
   static var keys: [String] {
-    ((try? reference.get())?["cases"].array ?? []).filter {
-      $0["ties"].string != "exact" && $0["key"].string != "collinear"
-    }.compactMap { $0["key"].string }
+    ((try? reference.get())?["cases"].array ?? []).filter { $0["key"].string != "collinear" }
+      .compactMap { $0["key"].string }
   }
 
   func fixture(_ key: String) throws -> Fixture {
@@ -77,6 +76,25 @@ import Testing
       expectAgree([model.robustScoreTest(data)?.statistic], [c["robust_score"].double], relative: Self.tolerance, "\(key) robust score")
     } else {
       expectAgree([model.waldTest.statistic], [c["wald"]["statistic"].double], relative: Self.tolerance, "\(key) Wald")
+    }
+  }
+
+  @Test("Concordance and its standard error, and the cox.zph tests, match R", arguments: keys)
+  func concordanceAndPHTestMatchR(key: String) throws {
+    let c = try fixture(key)
+    let (data, model) = try fit(c)
+    guard model.infiniteCoefficients.isEmpty else { return }
+    let conc = model.concordance(data)
+    expectAgree(
+      [conc.concordance, conc.stdErr], [c["concordance"].double, c["concordance_se"].double],
+      relative: Self.tolerance, "\(key) concordance")
+    let zph = c["zph"]
+    guard !zph.isNull else { return }
+    for transform in ProportionalHazardsTest.Transform.allCases {
+      let r = zph[transform.rawValue]
+      let test = try ProportionalHazardsTest(model: model, data: data, transform: transform)
+      let chisq = test.terms.map(\.chiSquare) + [test.global.statistic]
+      expectAgree(chisq, r["chisq"].doubles, relative: Self.tolerance, "\(key) zph \(transform.rawValue)")
     }
   }
 

@@ -40,7 +40,6 @@ struct CoxHazardPath {
     let p = likelihood.p
     let data = likelihood.data
     let w = likelihood.w
-    let xc = likelihood.xc
     eta = likelihood.eta(beta)
     risk = eta.map { exp($0) }
     var all: [[Step]] = []
@@ -62,12 +61,12 @@ struct CoxHazardPath {
           let i = order[next]
           let r = w[i] * risk[i]
           s0 += r
-          for j in 0..<p { s1[j] += r * xc[i * p + j] }
+          for j in 0..<p { s1[j] += r * likelihood.x(i, j) }
           if data.event[i] {
             deaths += 1
             deathWeight += w[i]
             e0 += r
-            for j in 0..<p { e1[j] += r * xc[i * p + j] }
+            for j in 0..<p { e1[j] += r * likelihood.x(i, j) }
           }
           next += 1
         }
@@ -76,7 +75,7 @@ struct CoxHazardPath {
             let i = leaving[out]
             let r = w[i] * risk[i]
             s0 -= r
-            for j in 0..<p { s1[j] -= r * xc[i * p + j] }
+            for j in 0..<p { s1[j] -= r * likelihood.x(i, j) }
             out += 1
           }
         }

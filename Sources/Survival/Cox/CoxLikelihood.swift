@@ -7,23 +7,46 @@ public enum CoxTies: String, CaseIterable, Sendable {
   case efron
   /// Breslow's approximation (Breslow 1974, Biometrics 30:89–99): SAS's and Stata's default.
   case breslow
+  /// The exact partial likelihood of tied events (R `exact`, SAS `DISCRETE`, Stata `exactp`;
+  /// see ``CoxExactLikelihood``).
+  case exact
 }
 
 /// The log partial likelihood, its score and information at one β: the kernel of the Newton
-/// iteration, in one pass per stratum over the event times in decreasing order, with the risk-set
-/// sums S0 = Σ w e^η, S1 = Σ w e^η x and S2 = Σ w e^η x xᵀ updated as subjects enter (stop ≥ t)
-/// and leave (start ≥ t). Covariates are centred at their weighted means first (the likelihood is
-/// unchanged; the sums lose less to cancellation). O(n p²) per evaluation after one sort.
+/// iteration.
+///
+/// Set-up (once): rows are sorted by stratum and decreasing stop time, and the covariates, centred
+/// at their weighted means (the likelihood is unchanged; sums lose less to cancellation), are
+/// stored row-major in that order, so that every pass reads memory sequentially.
+///
+/// Each evaluation is one pass per stratum over the event times in decreasing order, keeping the
+/// risk-set sums S0 = Σ w e^η and S1 = Σ w e^η x as subjects enter (stop ≥ t) and leave
+/// (start ≥ t): O(n p). The information matrix is assembled from two Gram matrices computed by
+/// BLAS (`dsyrk`): Σᵢ wᵢ e^{ηᵢ} Λᵢ xᵢxᵢᵀ, where Λᵢ is subject i's cumulative hazard over its time at
+/// risk (with the Efron share at its own event time), which equals Σ_t Σₖ (D/m)(S2 − fₖE2)/d0ₖ;
+/// minus Σ_t Σₖ (D/m)·aₖaₖᵀ with aₖ the risk-set means of the Efron steps.
 struct CoxLikelihood {
   let data: CoxData
   let ties: CoxTies
   let n: Int
   let p: Int
-  /// Centred design, row-major (row i at i·p), for contiguous access per subject.
-  let xc: [Double]
+  /// Weighted means the covariates are centred at.
   let means: [Double]
+  /// Case weights, by row.
   let w: [Double]
-  /// Per stratum: rows by decreasing stop, and by decreasing start (counting process only).
+  /// Row at each sorted position (stratum ascending, stop descending).
+  let order: [Int]
+  /// Sorted position of each row.
+  let position: [Int]
+  /// Positions of each stratum.
+  let strata: [Range<Int>]
+  /// Centred covariates, row-major, in sorted order.
+  let xs: [Double]
+  /// Stop times, event indicators and weights in sorted order (sequential reads in each pass).
+  let sortedStop: [Double]
+  let sortedEvent: [Bool]
+  let sortedWeight: [Double]
+  /// Per stratum: rows by decreasing stop (views of `order`), and by decreasing start.
   let byStop: [[Int]]
   let byStart: [[Int]]
 
@@ -34,34 +57,69 @@ struct CoxLikelihood {
     p = data.columns
     let w = data.weights ?? [Double](repeating: 1, count: data.count)
     self.w = w
-    let totalWeight = w.reduce(0, +)
-    var means = [Double](repeating: 0, count: p)
-    var xc = [Double](repeating: 0, count: n * p)
-    for j in 0..<p {
-      var s = 0.0
-      for i in 0..<n { s += w[i] * data.x[i, j] }
-      means[j] = s / totalWeight
-      for i in 0..<n { xc[i * p + j] = data.x[i, j] - means[j] }
+    struct Key {
+      var stratum: Int
+      var stop: Double
+      var row: Int
     }
-    self.means = means
-    self.xc = xc
-    var rows = Array(repeating: [Int](), count: data.strataLabels.count)
-    for i in 0..<n { rows[data.strata[i]].append(i) }
-    byStop = rows.map { r in r.sorted { data.stop[$0] > data.stop[$1] } }
+    var keys = (0..<n).map { Key(stratum: data.strata[$0], stop: data.stop[$0], row: $0) }
+    keys.sort { a, b in a.stratum != b.stratum ? a.stratum < b.stratum : a.stop > b.stop }
+    let order = keys.map(\.row)
+    self.order = order
+    var position = [Int](repeating: 0, count: n)
+    for (k, i) in order.enumerated() { position[i] = k }
+    self.position = position
+    var ranges: [Range<Int>] = []
+    var from = 0
+    for s in 0..<data.strataLabels.count {
+      var to = from
+      while to < n && keys[to].stratum == s { to += 1 }
+      ranges.append(from..<to)
+      from = to
+    }
+    strata = ranges
+    byStop = ranges.map { Array(order[$0]) }
     if let start = data.start {
-      byStart = rows.map { r in r.sorted { start[$0] > start[$1] } }
+      byStart = byStop.map { rows in rows.sorted { start[$0] > start[$1] } }
     } else {
-      byStart = rows.map { _ in [] }
+      byStart = byStop.map { _ in [] }
     }
+    sortedStop = order.map { data.stop[$0] }
+    sortedEvent = order.map { data.event[$0] }
+    sortedWeight = order.map { w[$0] }
+    let (centres, centred) = Self.centre(data.x, weights: w, order: order)
+    means = centres
+    xs = centred
   }
 
-  /// The linear predictor of the centred covariates.
+  /// Weighted column means and the centred covariates, row-major in `order`.
+  static func centre(_ x: Matrix, weights w: [Double], order: [Int]) -> ([Double], [Double]) {
+    let n = x.rows
+    let p = x.columns
+    let totalWeight = w.reduce(0, +)
+    var means = [Double](repeating: 0, count: p)
+    var xs = [Double](repeating: 0, count: n * p)
+    x.elements.withUnsafeBufferPointer { e in
+      for j in 0..<p {
+        var s = 0.0
+        for i in 0..<n { s += w[i] * e[i + j * n] }
+        means[j] = s / totalWeight
+        for k in 0..<n { xs[k * p + j] = e[order[k] + j * n] - means[j] }
+      }
+    }
+    return (means, xs)
+  }
+
+  /// Centred covariate `j` of `row`.
+  @inline(__always) func x(_ row: Int, _ j: Int) -> Double { xs[position[row] * p + j] }
+
+  /// The linear predictor of the centred covariates, by row.
   func eta(_ beta: [Double]) -> [Double] {
     var eta = [Double](repeating: 0, count: n)
-    for i in 0..<n {
+    for k in 0..<n {
       var s = 0.0
-      for j in 0..<p { s += xc[i * p + j] * beta[j] }
-      eta[i] = s
+      for j in 0..<p { s += xs[k * p + j] * beta[j] }
+      eta[order[k]] = s
     }
     return eta
   }
@@ -69,127 +127,27 @@ struct CoxLikelihood {
   struct Value {
     var loglik: Double
     var score: [Double]
-    /// p×p, row-major.
+    /// p×p, symmetric.
     var information: [Double]
   }
 
   /// The log partial likelihood at `beta`, with score and information when `derivatives`.
-  ///
-  /// One pass per stratum accumulates only S0 and S1 (O(n p)); the information is assembled from
-  /// two Gram matrices computed by BLAS: Σᵢ wᵢ e^{ηᵢ} Λᵢ xᵢxᵢᵀ, where Λᵢ is subject i's cumulative
-  /// hazard over its time at risk (the Efron share at its own event time), which equals
-  /// Σ_t Σₖ (S2(t) − fₖE2(t))/d0ₖ · (D/m), minus Σ_t Σₖ (D/m)·aₖaₖᵀ with aₖ the risk-set means.
   func evaluate(_ beta: [Double], derivatives: Bool = true) -> Value {
-    // The partial likelihood is unchanged when every η moves by the same constant: subtract the
-    // largest so that exp never overflows, however far β is from 0 (profile searches go far).
-    var eta = eta(beta)
-    let top = eta.max() ?? 0
-    if top.isFinite && top != 0 { for i in 0..<n { eta[i] -= top } }
-    var risk = [Double](repeating: 0, count: n)
-    for i in 0..<n { risk[i] = w[i] * exp(eta[i]) }
+    let means = GramAccumulator(columns: p)
+    let exposure = GramAccumulator(columns: p)
     var loglik = 0.0
     var u = [Double](repeating: 0, count: p)
-    var s1 = [Double](repeating: 0, count: p)
-    var e1 = [Double](repeating: 0, count: p)
-    var a = [Double](repeating: 0, count: p)
-    var means = GramAccumulator(columns: p)
-    var exposure = GramAccumulator(columns: p)
-    xc.withUnsafeBufferPointer { x in
-      for s in byStop.indices {
-        let order = byStop[s]
-        let leaving = byStart[s]
-        var s0 = 0.0
-        for j in 0..<p { s1[j] = 0 }
-        var next = 0
-        var out = 0
-        // Event times of this stratum (decreasing) with the hazard at risk and for the tied events.
-        var times: [Double] = []
-        var hazard: [Double] = []
-        var deathHazard: [Double] = []
-        while next < order.count {
-          let t = data.stop[order[next]]
-          var e0 = 0.0
-          for j in 0..<p { e1[j] = 0 }
-          var deaths = 0
-          var deathWeight = 0.0
-          while next < order.count && data.stop[order[next]] == t {
-            let i = order[next]
-            let r = risk[i]
-            let row = i * p
-            s0 += r
-            for j in 0..<p { s1[j] += r * x[row + j] }
-            if data.event[i] {
-              deaths += 1
-              deathWeight += w[i]
-              loglik += w[i] * eta[i]
-              e0 += r
-              for j in 0..<p {
-                e1[j] += r * x[row + j]
-                u[j] += w[i] * x[row + j]
-              }
-            }
-            next += 1
-          }
-          if let start = data.start {
-            while out < leaving.count && start[leaving[out]] >= t {
-              let i = leaving[out]
-              let r = risk[i]
-              s0 -= r
-              for j in 0..<p { s1[j] -= r * x[i * p + j] }
-              out += 1
+    xs.withUnsafeBufferPointer { xsb in
+      sortedStop.withUnsafeBufferPointer { stop in
+        sortedEvent.withUnsafeBufferPointer { event in
+          sortedWeight.withUnsafeBufferPointer { weight in
+            u.withUnsafeMutableBufferPointer { ub in
+              guard let x = xsb.baseAddress else { return }
+              loglik = pass(
+                beta: beta, x: x, stop: stop, event: event, weight: weight, u: ub,
+                means: derivatives ? means : nil, exposure: derivatives ? exposure : nil)
             }
           }
-          guard deaths > 0 else { continue }
-          let m = ties == .efron ? deaths : 1
-          let meanWeight = deathWeight / Double(m)
-          var h = 0.0
-          var hd = 0.0
-          for k in 0..<m {
-            let f = Double(k) / Double(m)
-            let d0 = s0 - f * e0
-            loglik -= meanWeight * log(d0)
-            for j in 0..<p {
-              a[j] = (s1[j] - f * e1[j]) / d0
-              u[j] -= meanWeight * a[j]
-            }
-            if derivatives {
-              means.add(a, scale: meanWeight.squareRoot())
-              h += meanWeight / d0
-              hd += (1 - f) * meanWeight / d0
-            }
-          }
-          if derivatives {
-            times.append(t)
-            hazard.append(h)
-            deathHazard.append(hd)
-          }
-        }
-        guard derivatives, !times.isEmpty else { continue }
-        // Cumulative hazard from the first (smallest) event time: cum[k] = Σ over the k smallest.
-        let count = times.count
-        var cum = [Double](repeating: 0, count: count + 1)
-        for k in 0..<count { cum[k + 1] = cum[k] + hazard[count - 1 - k] }
-        func upTo(_ v: Double) -> Int {
-          // Number of event times ≤ v (times are decreasing).
-          var lo = 0
-          var hi = count
-          while lo < hi {
-            let mid = (lo + hi) / 2
-            if times[count - 1 - mid] <= v { lo = mid + 1 } else { hi = mid }
-          }
-          return lo
-        }
-        for i in order {
-          var to = upTo(data.stop[i])
-          let from = data.start.map { upTo($0[i]) } ?? 0
-          var lambda = 0.0
-          if data.event[i] {
-            to -= 1
-            lambda = deathHazard[count - 1 - to]
-          }
-          lambda += cum[to] - cum[from]
-          let c = risk[i] * lambda
-          if c > 0 { exposure.add(x, offset: i * p, scale: c.squareRoot()) }
         }
       }
     }
@@ -199,5 +157,146 @@ struct CoxLikelihood {
     var imat = [Double](repeating: 0, count: p * p)
     for k in 0..<(p * p) { imat[k] = first[k] - second[k] }
     return Value(loglik: loglik, score: u, information: imat)
+  }
+
+  /// The pass over all strata (arrays in sorted order); returns the log-likelihood and adds to
+  /// the score `u`.
+  private func pass(
+    beta: [Double], x: UnsafePointer<Double>, stop: UnsafeBufferPointer<Double>,
+    event: UnsafeBufferPointer<Bool>, weight: UnsafeBufferPointer<Double>,
+    u: UnsafeMutableBufferPointer<Double>, means: GramAccumulator?, exposure: GramAccumulator?
+  ) -> Double {
+    let p = self.p
+    // η in sorted order, shifted by its maximum: the partial likelihood is unchanged when every η
+    // moves by one constant, and exp never overflows however far β is from 0.
+    let eta = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(1, n))
+    let risk = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(1, n))
+    let scratch = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(1, 3 * p))
+    defer {
+      eta.deallocate()
+      risk.deallocate()
+      scratch.deallocate()
+    }
+    var top = -Double.infinity
+    for k in 0..<n {
+      var s = 0.0
+      let row = x + k * p
+      for j in 0..<p { s += row[j] * beta[j] }
+      eta[k] = s
+      top = max(top, s)
+    }
+    if !top.isFinite { top = 0 }
+    for k in 0..<n {
+      eta[k] -= top
+      risk[k] = weight[k] * exp(eta[k])
+    }
+    let s1 = scratch.baseAddress ?? UnsafeMutablePointer<Double>.allocate(capacity: 1)
+    let e1 = s1 + p
+    let a = s1 + 2 * p
+    var loglik = 0.0
+    var times: [Double] = []
+    var hazard: [Double] = []
+    var deathHazard: [Double] = []
+    for (s, range) in strata.enumerated() where !range.isEmpty {
+      var s0 = 0.0
+      for j in 0..<p { s1[j] = 0 }
+      var next = range.lowerBound
+      var out = 0
+      let leaving = byStart[s]
+      times.removeAll(keepingCapacity: true)
+      hazard.removeAll(keepingCapacity: true)
+      deathHazard.removeAll(keepingCapacity: true)
+      while next < range.upperBound {
+        let t = stop[next]
+        var e0 = 0.0
+        for j in 0..<p { e1[j] = 0 }
+        var deaths = 0
+        var deathWeight = 0.0
+        while next < range.upperBound && stop[next] == t {
+          let r = risk[next]
+          let row = x + next * p
+          s0 += r
+          for j in 0..<p { s1[j] += r * row[j] }
+          if event[next] {
+            let wi = weight[next]
+            deaths += 1
+            deathWeight += wi
+            loglik += wi * eta[next]
+            e0 += r
+            for j in 0..<p {
+              e1[j] += r * row[j]
+              u[j] += wi * row[j]
+            }
+          }
+          next += 1
+        }
+        if let start = data.start {
+          while out < leaving.count && start[leaving[out]] >= t {
+            let k = position[leaving[out]]
+            let r = risk[k]
+            let row = x + k * p
+            s0 -= r
+            for j in 0..<p { s1[j] -= r * row[j] }
+            out += 1
+          }
+        }
+        guard deaths > 0 else { continue }
+        let m = ties == .efron ? deaths : 1
+        let meanWeight = deathWeight / Double(m)
+        let root = meanWeight.squareRoot()
+        var h = 0.0
+        var hd = 0.0
+        for k in 0..<m {
+          let f = Double(k) / Double(m)
+          let d0 = s0 - f * e0
+          loglik -= meanWeight * log(d0)
+          for j in 0..<p {
+            a[j] = (s1[j] - f * e1[j]) / d0
+            u[j] -= meanWeight * a[j]
+          }
+          if let means {
+            means.add(a, scale: root)
+            h += meanWeight / d0
+            hd += (1 - f) * meanWeight / d0
+          }
+        }
+        if exposure != nil {
+          times.append(t)
+          hazard.append(h)
+          deathHazard.append(hd)
+        }
+      }
+      guard let exposure, !times.isEmpty else { continue }
+      // Cumulative hazard over the event times ≤ a time: cum[c] sums the c smallest.
+      let count = times.count
+      var cum = [Double](repeating: 0, count: count + 1)
+      for c in 0..<count { cum[c + 1] = cum[c] + hazard[count - 1 - c] }
+      func upTo(_ v: Double) -> Int {
+        var lo = 0
+        var hi = count
+        while lo < hi {
+          let mid = (lo + hi) / 2
+          if times[count - 1 - mid] <= v { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+      }
+      // Positions run from the largest stop down: the count of event times ≤ stop only falls.
+      var below = count
+      for k in range {
+        let t = stop[k]
+        while below > 0 && times[count - below] > t { below -= 1 }
+        var to = below
+        let from = data.start.map { upTo($0[order[k]]) } ?? 0
+        var lambda = 0.0
+        if event[k] {
+          to -= 1
+          lambda = deathHazard[count - 1 - to]
+        }
+        lambda += cum[to] - cum[from]
+        let c = risk[k] * lambda
+        if c > 0 { exposure.add(x + k * p, scale: c.squareRoot()) }
+      }
+    }
+    return loglik
   }
 }

@@ -10,13 +10,17 @@ extension CoxModel {
     lower: Double?, upper: Double?
   ) {
     let kernel = CoxLikelihood(data: data, ties: options.ties)
+    guard let evaluate = try? Self.evaluator(data: data, ties: options.ties, kernel: kernel) else {
+      return (nil, nil)
+    }
     let q = Normal.criticalValue(level: level)
     let threshold = q * q
     let best = loglik
     let start = coefficients
     let se = variance[column, column].squareRoot()
     func deficit(_ b: Double) -> Double {
-      2 * (best - Self.constrainedMaximum(kernel, fixed: column, value: b, start: start)) - threshold
+      2 * (best - Self.constrainedMaximum(evaluate, p: kernel.p, fixed: column, value: b, start: start))
+        - threshold
     }
     // On the side where a coefficient runs to infinity the profile never falls far enough.
     let runaway = infiniteCoefficients.contains(columnNames[column]) ? (start[column] < 0 ? -1.0 : 1.0) : 0
@@ -50,11 +54,12 @@ extension CoxModel {
   }
 
   /// max over β₋ⱼ of ℓ(β) with βⱼ = value, by Newton–Raphson on the other coordinates.
-  static func constrainedMaximum(_ kernel: CoxLikelihood, fixed j: Int, value: Double, start: [Double]) -> Double {
-    let p = kernel.p
+  static func constrainedMaximum(
+    _ evaluate: ([Double]) -> CoxLikelihood.Value, p: Int, fixed j: Int, value: Double, start: [Double]
+  ) -> Double {
     var beta = start
     beta[j] = value
-    var current = kernel.evaluate(beta, derivatives: p > 1)
+    var current = evaluate(beta)
     guard p > 1 else { return current.loglik }
     let free = (0..<p).filter { $0 != j }
     for _ in 0..<50 {
@@ -68,7 +73,7 @@ extension CoxModel {
       for _ in 0..<30 {
         var trial = beta
         for (a, r) in free.enumerated() { trial[r] += scale * step[a] }
-        let next = kernel.evaluate(trial)
+        let next = evaluate(trial)
         if next.loglik.isFinite && next.loglik >= current.loglik - 1e-12 * abs(current.loglik) {
           let change = abs(next.loglik - current.loglik)
           beta = trial

@@ -33,7 +33,6 @@ extension CoxModel {
     let path = CoxHazardPath(likelihood: kernel, beta: beta)
     let n = data.count
     let p = data.columns
-    let xc = kernel.xc
     var martingale = [Double](repeating: 0, count: n)
     var score = Matrix.zeros(n, p)
     var schoenfeldRows: [(stratum: Int, time: Double, row: Int)] = []
@@ -71,7 +70,7 @@ extension CoxModel {
           let st = steps[to]
           deathHazard = st.deathHazard
           for j in 0..<p {
-            deathPart[j] = xc[i * p + j] - st.meanAverage[j] - r * (xc[i * p + j] * st.deathHazard - st.deathHazardMean[j])
+            deathPart[j] = kernel.x(i, j) - st.meanAverage[j] - r * (kernel.x(i, j) * st.deathHazard - st.deathHazardMean[j])
           }
           schoenfeldRows.append((s, stop, i))
         }
@@ -80,7 +79,7 @@ extension CoxModel {
         for j in 0..<p {
           let h = cumH[to] - cumH[from]
           let hm = cumHM[to][j] - cumHM[from][j]
-          score[i, j] = deathPart[j] - r * (xc[i * p + j] * h - hm)
+          score[i, j] = deathPart[j] - r * (kernel.x(i, j) * h - hm)
         }
       }
     }
@@ -96,7 +95,7 @@ extension CoxModel {
     var sch = Matrix.zeros(schoenfeldRows.count, p)
     for (k, e) in schoenfeldRows.enumerated() {
       let st = path.steps[e.stratum].first { $0.time == e.time }
-      for j in 0..<p { sch[k, j] = xc[e.row * p + j] - (st?.meanAverage[j] ?? 0) }
+      for j in 0..<p { sch[k, j] = kernel.x(e.row, j) - (st?.meanAverage[j] ?? 0) }
     }
     return CoxResiduals(
       martingale: martingale, deviance: deviance, score: score, dfbeta: dfbeta, schoenfeld: sch,

@@ -34,3 +34,19 @@ extension CoxModel {
     return ChiSquareTest(t, df: p)
   }
 }
+
+extension CoxModel {
+  /// The linear predictor x·β̂ of every row (uncentred).
+  public func linearPredictor(_ data: CoxData) -> [Double] {
+    (try? data.x.multiply(coefficients)) ?? [Double](repeating: 0, count: data.count)
+  }
+
+  /// Harrell's concordance of the linear predictor with the outcome, with R's infinitesimal
+  /// jackknife standard error (as `coxph(...)$concordance`).
+  public func concordance(_ data: CoxData) -> Concordance {
+    Concordance(
+      time: data.stop, event: data.event, riskScore: linearPredictor(data),
+      strata: data.strataLabels.count > 1 ? data.strata : nil, weights: data.weights, start: data.start,
+      cluster: data.cluster)
+  }
+}

@@ -91,6 +91,7 @@ public struct CoxModel: Sendable {
     let p = data.columns
     let kernel = CoxLikelihood(data: data, ties: options.ties)
     try Self.checkCollinearity(kernel)
+    let evaluate = try Self.evaluator(data: data, ties: options.ties, kernel: kernel)
     self.options = options
     columnNames = data.columnNames
     terms = data.terms
@@ -99,7 +100,7 @@ public struct CoxModel: Sendable {
     means = kernel.means
 
     var beta = [Double](repeating: 0, count: p)
-    var current = kernel.evaluate(beta)
+    var current = evaluate(beta)
     loglikNull = current.loglik
     let info0 = try Self.matrix(current.information, p)
     let step0: [Double]
@@ -121,7 +122,7 @@ public struct CoxModel: Sendable {
     var lastInformation = current.information
     for iteration in 1...max(1, options.maxIterations) {
       iterations = iteration
-      let trial = kernel.evaluate(newBeta)
+      let trial = evaluate(newBeta)
       let finite = trial.loglik.isFinite && trial.score.allSatisfy(\.isFinite)
       if finite && !halving && abs(1 - current.loglik / trial.loglik) <= options.epsilon {
         beta = newBeta
@@ -176,6 +177,18 @@ public struct CoxModel: Sendable {
     infiniteCoefficients = converged ? flagged : []
   }
 
+  /// The function that evaluates the log partial likelihood, score and information for the
+  /// chosen ties: the Efron/Breslow kernel, or the exact partial likelihood.
+  static func evaluator(data: CoxData, ties: CoxTies, kernel: CoxLikelihood) throws(CoxError)
+    -> ([Double]) -> CoxLikelihood.Value
+  {
+    if ties == .exact {
+      let exact = try CoxExactLikelihood(data: data)
+      return { exact.evaluate($0) }
+    }
+    return { kernel.evaluate($0) }
+  }
+
   static func matrix(_ rowMajor: [Double], _ p: Int) throws(CoxError) -> Matrix {
     do {
       return try Matrix(rows: p, columns: p, columnMajor: rowMajor)  // symmetric
@@ -188,14 +201,14 @@ public struct CoxModel: Sendable {
   /// cross-product matrix must have full rank (pivoted Cholesky, relative tolerance 1e-9).
   static func checkCollinearity(_ kernel: CoxLikelihood) throws(CoxError) {
     let p = kernel.p
-    var cross = Matrix.zeros(p, p)
-    for i in 0..<kernel.n {
-      let row = i * p
-      for j in 0..<p {
-        let v = kernel.w[i] * kernel.xc[row + j]
-        for k in 0...j { cross[j, k] += v * kernel.xc[row + k] }
-      }
+    let gram = GramAccumulator(columns: p)
+    kernel.xs.withUnsafeBufferPointer { xs in
+      guard let base = xs.baseAddress else { return }
+      for k in 0..<kernel.n { gram.add(base + k * p, scale: kernel.w[kernel.order[k]].squareRoot()) }
     }
+    let g = gram.result()
+    var cross = Matrix.zeros(p, p)
+    for j in 0..<p { for k in 0..<p { cross[j, k] = g[j * p + k] } }
     // Scale to a correlation-like matrix so the tolerance is relative.
     var scale = [Double](repeating: 1, count: p)
     var constant: [String] = []
