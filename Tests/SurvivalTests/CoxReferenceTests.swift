@@ -164,3 +164,34 @@ import Testing
     #expect(throws: CoxError.collinear(["c"])) { _ = try fit(c) }
   }
 }
+
+/// Firth's penalized Cox model against the independent R computation in cox_reference.json
+/// ("firth": ℓ + ½ log det I from coxph at fixed β, maximized by optim and polished by Newton;
+/// profile limits by uniroot). Breslow ties, as coxphf.
+@Suite struct FirthReferenceTests {
+  static var keys: [String] {
+    ((try? CoxReferenceTests.reference.get())?["firth"]["cases"].array ?? []).compactMap { $0["key"].string }
+  }
+
+  @Test("Firth estimate, penalized log-likelihood, se and profile limits match the reference", arguments: keys)
+  func firthMatchesReference(key: String) throws {
+    let f = try #require(try CoxReferenceTests.reference.get()["firth"]["cases"].array.first { $0["key"].string == key })
+    let request = CoxDesign.Request(covariates: f["covariates"].array.compactMap(\.string))
+    var spec = ColumnSpec(time: f["time"].string, event: f["event"].string)
+    spec.extra = request.columns
+    let loaded = try SurvivalDataLoader.load(bytes: datasetBytes(try #require(f["file"].string)), spec: spec)
+    let (data, _) = try CoxDesign.build(loaded, request)
+    let model = try FirthCoxModel(data: data)
+    #expect(model.converged)
+    expectAgree(model.coefficients, f["coef"].doubles, relative: 1e-6, "\(key) Firth coef")
+    expectAgree([model.penalizedLoglik], [f["loglik_penalized"].double], relative: 1e-9, "\(key) penalized loglik")
+    expectAgree([model.loglik], [f["loglik"].double], relative: 1e-9, "\(key) loglik at the Firth estimate")
+    expectAgree(model.standardErrors, f["se_information"].doubles, relative: 1e-6, "\(key) Firth se")
+    for j in model.coefficients.indices {
+      let limits = model.profileInterval(data, column: j)
+      expectAgree(
+        [limits.lower, limits.upper], [f["profile_lower"].doubles[j], f["profile_upper"].doubles[j]],
+        relative: 1e-6, "\(key) \(model.columnNames[j]) profile limits")
+    }
+  }
+}

@@ -70,4 +70,19 @@ import Testing
     #expect(terms.first?["infinite"] as? Bool == true)
     #expect((doc["warnings"] as? [String])?.contains { $0.contains("monotone likelihood") } == true)
   }
+
+  @Test("--firth gives the penalized estimate with profile limits (reference: cox_reference.R, firth block)")
+  func firth() throws {
+    // Independent R computation (coxph log-likelihood and information at fixed β, penalty
+    // 0.5 log det I maximized by optim): armB −2.97663495108649, HR profile limits
+    // 0.000391650106027967 to 0.42286753308098.
+    let r = try osstats(["cox", "Datasets/edge/cox_monotone.csv", "--covariates", "arm,z", "--firth", "--format", "json"])
+    #expect(r.status == 0)
+    let doc = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+    #expect(doc["method"] as? String == "firth")
+    let terms = try #require(doc["terms"] as? [[String: Any]])
+    #expect(abs((terms[0]["coef"] as? Double ?? 0) - -2.97663495108649) < 1e-6)
+    #expect(abs((terms[0]["hr_lower"] as? Double ?? 0) - 0.000391650106027967) < 1e-9)
+    #expect(abs((terms[0]["hr_upper"] as? Double ?? 0) - 0.42286753308098) < 1e-6)
+  }
 }

@@ -21,7 +21,7 @@ import Testing
 
   @Test(
     "Every option is documented with an example",
-    arguments: [("km", 15, "osstats km Datasets/aml.csv --group x"), ("logrank", 19, "osstats logrank Datasets/aml.csv --group x"), ("cox", 25, "osstats cox Datasets/aml.csv --covariates x")])
+    arguments: [("km", 15, "osstats km Datasets/aml.csv --group x"), ("logrank", 19, "osstats logrank Datasets/aml.csv --group x"), ("cox", 26, "osstats cox Datasets/aml.csv --covariates x")])
   func everyOptionHasAnExample(command: String, count: Int, example: String) throws {
     let help = try osstats([command, "--help"]).stdout
     guard let start = help.range(of: "OPTIONS:") else {
