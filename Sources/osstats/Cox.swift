@@ -196,18 +196,11 @@ struct Cox: ParsableCommand {
         let profile = try Self.profile(Self.pairs(predict), request: request, levels: levels, columns: model.columnNames, file: name)
         report.prediction = (Self.pairs(predict), model.predictSurvival(data, profile: profile, level: confLevel))
       }
-      let text: String
-      switch output.resolvedFormat {
-      case .text: text = report.text()
-      case .json: text = report.json()
-      case .csv: text = report.csv()
-      case .markdown: text = report.markdown()
-      }
       if let path = residuals, let res {
         try Self.writeResiduals(path, res, data: data, lines: loaded.lines, names: model.columnNames)
       }
-      try output.write(text)
-      if output.resolvedFormat != .text || output.output != nil {
+      try output.write(report)
+      if output.echoesWarnings {
         for w in summary.warnings { warn(w) }
         if !model.infiniteCoefficients.isEmpty {
           warn("monotone likelihood: coefficient(s) of \(model.infiniteCoefficients.joined(separator: ", ")) may be infinite")
@@ -226,14 +219,7 @@ struct Cox: ParsableCommand {
     let limits = (0..<model.coefficients.count).map { model.profileInterval(data, column: $0, level: confLevel) }
     var report = FirthCoxReport(model: model, limits: limits, input: summary, version: osstatsVersion, level: confLevel)
     if ties != .breslow && ties != .efron { report.warnings.append("Firth's method uses Breslow ties") }
-    let text: String
-    switch output.resolvedFormat {
-    case .text: text = report.text()
-    case .json: text = report.json()
-    case .csv: text = report.csv()
-    case .markdown: text = report.markdown()
-    }
-    try output.write(text)
+    try output.write(report)
   }
 
   /// The design-column values of a covariate profile.

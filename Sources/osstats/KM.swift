@@ -98,18 +98,8 @@ struct KM: ParsableCommand {
       var report = KaplanMeierReport(analysis: analysis, input: summary, version: osstatsVersion)
       report.showQuantiles = quantiles != nil
       report.showSteps = steps
-      let format = output.resolvedFormat
-      let text: String
-      switch format {
-      case .text: text = report.text()
-      case .json: text = report.json()
-      case .csv: text = report.csv()
-      case .markdown: text = report.markdown()
-      }
-      try output.write(text)
-      // Warnings are in the text and JSON; say them on standard error too when the output is a
-      // file or machine-readable, so that they are never missed.
-      if format != .text || output.output != nil {
+      try output.write(report)
+      if output.echoesWarnings {
         for w in summary.warnings + analysis.warnings { warn(w) }
       }
     }

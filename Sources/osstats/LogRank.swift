@@ -147,15 +147,8 @@ struct LogRank: ParsableCommand {
         if case .needsTwoGroups = e { throw Failure(ExitStatus.usage, "\(where_): --maxcombo: \(e.message)") }
         throw fail(e)
       }
-      let text: String
-      switch output.resolvedFormat {
-      case .text: text = report.text()
-      case .json: text = report.json()
-      case .csv: text = report.csv()
-      case .markdown: text = report.markdown()
-      }
-      try output.write(text)
-      if output.resolvedFormat != .text || output.output != nil {
+      try output.write(report)
+      if output.echoesWarnings {
         for w in summary.warnings { warn(w) }
         for s in test.singleGroupStrata { warn("stratum \(s) holds one group only and contributes nothing") }
         for g in test.excludedGroups { warn("group \(g) has no subject at risk at an event time and is left out") }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SurvivalReport
 
 /// Output formats.
 enum OutputFormat: String, CaseIterable, ExpressibleByArgument {
@@ -33,6 +34,20 @@ struct OutputOptions: ParsableArguments {
     case "csv": return .csv
     case "md", "markdown": return .markdown
     default: return .text
+    }
+  }
+
+  /// Warnings are in the text and JSON; they are said on standard error too when the output goes
+  /// to a file or is machine-readable, so that they are never missed.
+  var echoesWarnings: Bool { resolvedFormat != .text || output != nil }
+
+  /// Renders `report` in the resolved format and writes it.
+  func write(_ report: some RenderedReport) throws {
+    switch resolvedFormat {
+    case .text: try write(report.text())
+    case .json: try write(report.json())
+    case .csv: try write(report.csv())
+    case .markdown: try write(report.markdown())
     }
   }
 

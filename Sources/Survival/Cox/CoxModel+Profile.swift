@@ -24,33 +24,7 @@ extension CoxModel {
     }
     // On the side where a coefficient runs to infinity the profile never falls far enough.
     let runaway = infiniteCoefficients.contains(columnNames[column]) ? (start[column] < 0 ? -1.0 : 1.0) : 0
-    func search(_ direction: Double) -> Double? {
-      if direction == runaway { return nil }
-      // Walk out until the profile has fallen by the threshold, then bisect.
-      var inside = start[column]
-      var step = max(se.isFinite && se > 0 ? se : 1, 1e-3)
-      var outside = inside + direction * step
-      var value = deficit(outside)
-      var tries = 0
-      if !value.isFinite { return nil }
-      while value < 0 {
-        inside = outside
-        step *= 2
-        outside = inside + direction * step
-        value = deficit(outside)
-        tries += 1
-        if tries > 16 || !value.isFinite { return nil }
-      }
-      var a = inside
-      var b = outside
-      for _ in 0..<200 {
-        let mid = 0.5 * (a + b)
-        if deficit(mid) < 0 { a = mid } else { b = mid }
-        if abs(b - a) <= 1e-10 * max(1, abs(mid)) { break }
-      }
-      return 0.5 * (a + b)
-    }
-    return (search(-1), search(1))
+    return ProfileSearch.limits(estimate: start[column], scale: se, skipping: runaway, deficit: deficit)
   }
 
   /// max over β₋ⱼ of ℓ(β) with βⱼ = value, by Newton–Raphson on the other coordinates.

@@ -87,32 +87,7 @@ public struct FirthCoxModel: Sendable {
       guard let value = firth.evaluate(fit.beta)?.penalized else { return .nan }
       return 2 * (penalizedLoglik - value) - threshold
     }
-    let se = standardErrors[j]
-    func search(_ direction: Double) -> Double? {
-      var inside = coefficients[j]
-      var step = se.isFinite && se > 0 ? se : 1
-      var outside = inside + direction * step
-      var value = deficit(outside)
-      var tries = 0
-      while value < 0 {
-        inside = outside
-        step *= 2
-        outside = inside + direction * step
-        value = deficit(outside)
-        tries += 1
-        if tries > 16 || !value.isFinite { return nil }
-      }
-      guard value.isFinite else { return nil }
-      var a = inside
-      var b = outside
-      for _ in 0..<200 {
-        let mid = 0.5 * (a + b)
-        if deficit(mid) < 0 { a = mid } else { b = mid }
-        if abs(b - a) <= 1e-10 * max(1, abs(mid)) { break }
-      }
-      return 0.5 * (a + b)
-    }
-    return (search(-1), search(1))
+    return ProfileSearch.limits(estimate: coefficients[j], scale: standardErrors[j], deficit: deficit)
   }
 
   /// Newton–Raphson on the coordinates `free` (the others fixed at `start`), with I as the
