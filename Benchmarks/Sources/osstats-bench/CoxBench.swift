@@ -1,0 +1,164 @@
+import Foundation
+import LinearAlgebra
+import Survival
+
+/// Reads the benchmark CSV into doubles and fits the Cox model, timing the fit alone.
+enum CoxBench {
+  /// The whole file as bytes, read with POSIX calls straight into the array (no second copy).
+  static func readBytes(_ path: String) throws -> [UInt8] {
+    let fd = open(path, O_RDONLY)
+    guard fd >= 0 else { throw BenchError("cannot open \(path)") }
+    defer { close(fd) }
+    var info = stat()
+    guard fstat(fd, &info) == 0 else { throw BenchError("cannot stat \(path)") }
+    let size = Int(info.st_size)
+    return try [UInt8](unsafeUninitializedCapacity: max(1, size)) { buffer, count in
+      var done = 0
+      while done < size {
+        let r = read(fd, buffer.baseAddress! + done, size - done)
+        guard r > 0 else { throw BenchError("read failed on \(path)") }
+        done += r
+      }
+      count = size
+    }
+  }
+
+  struct Columns {
+    var time: [Double]
+    var event: [Bool]
+    /// n×p, column-major.
+    var x: [Double]
+    var names: [String]
+    var n: Int
+  }
+
+  /// Parses `time,status,x1,…` with the package's `CSVReader`, each field straight into a
+  /// Double (no strings kept). The file bytes live only inside this function.
+  static func readColumns(_ path: String) throws -> Columns {
+    let bytes = try readBytes(path)
+    // Rows ≤ line feeds (plus one for a last line without LF), minus the header: the capacity of
+    // the column-major matrix, compacted in place at the end if blank lines made it too large.
+    var lines = 0
+    bytes.withUnsafeBufferPointer { b in for v in b where v == 10 { lines += 1 } }
+    if let last = bytes.last, last != 10 { lines += 1 }
+    let capacity = max(0, lines - 1)
+    var reader = CSVReader(bytes: bytes)
+    guard let header = try reader.next() else { throw BenchError("\(path) is empty") }
+    guard header.fields.count >= 3, header.fields[0] == "time", header.fields[1] == "status" else {
+      throw BenchError("expected a header time,status,x1,…; found \(header.fields)")
+    }
+    let names = Array(header.fields[2...])
+    let p = names.count
+    var time = [Double]()
+    time.reserveCapacity(capacity)
+    var event = [Bool]()
+    event.reserveCapacity(capacity)
+    var x = [Double](repeating: 0, count: capacity * p)
+    var n = 0
+    while let record = try reader.next() {
+      let f = record.fields
+      guard f.count == p + 2, n < capacity else {
+        throw BenchError("line \(record.line): expected \(p + 2) fields")
+      }
+      guard let t = Double(f[0]), let s = Double(f[1]) else {
+        throw BenchError("line \(record.line): time or status is not a number")
+      }
+      time.append(t)
+      event.append(s != 0)
+      for j in 0..<p {
+        guard let v = Double(f[j + 2]) else {
+          throw BenchError("line \(record.line): \(names[j]) is not a number")
+        }
+        x[j * capacity + n] = v
+      }
+      n += 1
+    }
+    if n < capacity {
+      x.withUnsafeMutableBufferPointer { b in
+        for j in 1..<max(1, p) {
+          let from = b.baseAddress! + j * capacity
+          (b.baseAddress! + j * n).update(from: from, count: n)  // moves down; ranges may overlap
+        }
+      }
+      x.removeLast((capacity - n) * p)
+    }
+    return Columns(time: time, event: event, x: x, names: names, n: n)
+  }
+
+  static func seconds(_ d: Duration) -> Double {
+    let c = d.components
+    return Double(c.seconds) + Double(c.attoseconds) * 1e-18
+  }
+
+  static func median(_ v: [Double]) -> Double {
+    let s = v.sorted()
+    let m = s.count / 2
+    return s.count % 2 == 1 ? s[m] : (s[m - 1] + s[m]) / 2
+  }
+
+  /// Peak resident set so far (VmHWM, kB), from /proc/self/status.
+  static func peakRSSKiB() -> Int {
+    // /proc files report size 0, so read in chunks until the end.
+    guard let f = fopen("/proc/self/status", "r") else { return -1 }
+    defer { fclose(f) }
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 4096)
+    while true {
+      let r = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, f) }
+      if r <= 0 { break }
+      bytes.append(contentsOf: chunk[0..<r])
+    }
+    let status = String(decoding: bytes, as: UTF8.self)
+    for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+      return Int(String(line.dropFirst(6).filter(\.isNumber))) ?? -1
+    }
+    return -1
+  }
+
+  static func run(path: String, repeats: Int) throws {
+    let clock = ContinuousClock()
+    let readStart = clock.now
+    let columns = try readColumns(path)  // the file bytes are freed when this returns
+    let readSeconds = seconds(clock.now - readStart)
+    let afterRead = peakRSSKiB()
+    let p = columns.names.count
+    let matrix = try Matrix(rows: columns.n, columns: p, columnMajor: columns.x)
+    let raw = try CoxData(
+      stop: columns.time, event: columns.event, x: matrix, columnNames: columns.names)
+    // R's coxph merges times equal up to round-off (timefix) before fitting; so does osstats'
+    // command line. Done once, outside the timed region (with 3-decimal times it changes nothing).
+    let fixStart = clock.now
+    let data = raw.fixingTimes()
+    let fixSeconds = seconds(clock.now - fixStart)
+    let changed = zip(raw.stop, data.stop).filter { $0 != $1 }.count
+
+    var times: [Double] = []
+    var model: CoxModel? = nil
+    for _ in 0..<max(1, repeats) {
+      let start = clock.now
+      let fitted = try CoxModel(data: data)
+      times.append(seconds(clock.now - start))
+      model = fitted
+    }
+    guard let model else { return }
+    let se = model.standardErrors
+    print("tool osstats")
+    print("n \(data.count)")
+    print("p \(p)")
+    print("events \(model.events)")
+    print("read_seconds \(String(format: "%.4f", readSeconds))")
+    print("timefix_seconds \(String(format: "%.4f", fixSeconds)) changed \(changed)")
+    print("fit_seconds " + times.map { String(format: "%.6g", $0) }.joined(separator: " "))
+    print("fit_median_seconds \(String(format: "%.6g", median(times)))")
+    print("repeats \(times.count)")
+    print("iterations \(model.iterations) converged \(model.converged)")
+    print("loglik \(String(format: "%.17g", model.loglikNull)) \(String(format: "%.17g", model.loglik))")
+    print("peak_rss_after_read_kib \(afterRead)")
+    print("peak_rss_end_kib \(peakRSSKiB())")
+    for j in 0..<p {
+      print(
+        "coef \(model.columnNames[j]) \(String(format: "%.17g", model.coefficients[j])) \(String(format: "%.17g", se[j]))"
+      )
+    }
+  }
+}

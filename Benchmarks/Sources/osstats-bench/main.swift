@@ -1,0 +1,35 @@
+import Foundation
+
+// osstats-bench: the Cox benchmark harness (see Benchmarks/README.md).
+//
+//   osstats-bench generate N P SEED FILE   simulate N rows with P covariates into FILE (CSV)
+//   osstats-bench cox FILE REPEATS         read FILE, fit the Cox model (Efron) REPEATS times
+
+let usage = """
+  usage: osstats-bench generate N P SEED FILE
+         osstats-bench cox FILE REPEATS
+  """
+
+func fail(_ message: String) -> Never {
+  FileHandle.standardError.write(Data((message + "\n").utf8))
+  exit(2)
+}
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+do {
+  switch arguments.first {
+  case "generate":
+    guard arguments.count == 5, let n = Int(arguments[1]), let p = Int(arguments[2]),
+      let seed = UInt64(arguments[3]), n > 0, (1...Simulation.allBeta.count).contains(p)
+    else { fail(usage) }
+    let summary = try Simulation(n: n, p: p, seed: seed).write(to: arguments[4])
+    print(summary)
+  case "cox":
+    guard arguments.count == 3, let repeats = Int(arguments[2]), repeats > 0 else { fail(usage) }
+    try CoxBench.run(path: arguments[1], repeats: repeats)
+  default:
+    fail(usage)
+  }
+} catch {
+  fail("osstats-bench: \(error)")
+}
