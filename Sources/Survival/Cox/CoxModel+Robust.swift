@@ -36,9 +36,20 @@ extension CoxModel {
 }
 
 extension CoxModel {
-  /// The linear predictor x·β̂ of every row (uncentred).
+  /// The linear predictor x·β̂ of every row (uncentred). A plain loop, not BLAS: rows with equal
+  /// covariates must get bit-identical values (the concordance counts exact ties), and BLAS kernels
+  /// may sum a row differently depending on where it falls in a block.
   public func linearPredictor(_ data: CoxData) -> [Double] {
-    (try? data.x.multiply(coefficients)) ?? [Double](repeating: 0, count: data.count)
+    let n = data.count
+    let p = data.columns
+    var lp = [Double](repeating: 0, count: n)
+    data.x.elements.withUnsafeBufferPointer { x in
+      for j in 0..<p {
+        let b = coefficients[j]
+        for i in 0..<n { lp[i] += x[i + j * n] * b }
+      }
+    }
+    return lp
   }
 
   /// Harrell's concordance of the linear predictor with the outcome, with R's infinitesimal
