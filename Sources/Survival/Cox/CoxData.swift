@@ -99,6 +99,17 @@ public enum CoxError: Error, Equatable, Sendable {
   case collinear([String])
   /// The information matrix could not be factored at the estimate.
   case singularInformation
+  /// Columns with no information at β = 0 although the design is not collinear (too few events,
+  /// or no variation among the subjects at risk at the event times).
+  case noInformation([String])
+
+  /// The columns an error names.
+  var columns: [String] {
+    switch self {
+    case .collinear(let c), .noInformation(let c): return c
+    default: return []
+    }
+  }
 
   /// One sentence for the user.
   public var message: String {
@@ -109,6 +120,8 @@ public enum CoxError: Error, Equatable, Sendable {
     case .collinear(let names):
       return "covariate column\(names.count == 1 ? "" : "s") \(names.joined(separator: ", ")) \(names.count == 1 ? "is" : "are") constant or a linear combination of the others; remove \(names.count == 1 ? "it" : "them")"
     case .singularInformation: return "the information matrix is singular at the estimate"
+    case .noInformation(let names):
+      return "covariate column\(names.count == 1 ? "" : "s") \(names.joined(separator: ", ")) carr\(names.count == 1 ? "ies" : "y") no information in the risk sets at the event times (too few events, or no variation among the subjects at risk)"
     }
   }
 }

@@ -42,6 +42,9 @@ struct CoxLikelihood {
   let strata: [Range<Int>]
   /// Centred covariates, row-major, in sorted order.
   let xs: [Double]
+  /// Buffers reused by every evaluation (η and the risks), so that repeated evaluations do not
+  /// fault in fresh pages.
+  let workspace: CoxWorkspace
   /// Stop times, event indicators and weights in sorted order (sequential reads in each pass).
   let sortedStop: [Double]
   let sortedEvent: [Bool]
@@ -57,14 +60,7 @@ struct CoxLikelihood {
     p = data.columns
     let w = data.weights ?? [Double](repeating: 1, count: data.count)
     self.w = w
-    struct Key {
-      var stratum: Int
-      var stop: Double
-      var row: Int
-    }
-    var keys = (0..<n).map { Key(stratum: data.strata[$0], stop: data.stop[$0], row: $0) }
-    keys.sort { a, b in a.stratum != b.stratum ? a.stratum < b.stratum : a.stop > b.stop }
-    let order = keys.map(\.row)
+    let order = RadixSort.descending(data.stop, group: data.strata, groupCount: data.strataLabels.count)
     self.order = order
     var position = [Int](repeating: 0, count: n)
     for (k, i) in order.enumerated() { position[i] = k }
@@ -73,7 +69,7 @@ struct CoxLikelihood {
     var from = 0
     for s in 0..<data.strataLabels.count {
       var to = from
-      while to < n && keys[to].stratum == s { to += 1 }
+      while to < n && data.strata[order[to]] == s { to += 1 }
       ranges.append(from..<to)
       from = to
     }
@@ -84,28 +80,46 @@ struct CoxLikelihood {
     } else {
       byStart = byStop.map { _ in [] }
     }
-    sortedStop = order.map { data.stop[$0] }
-    sortedEvent = order.map { data.event[$0] }
-    sortedWeight = order.map { w[$0] }
-    let (centres, centred) = Self.centre(data.x, weights: w, order: order)
+    workspace = CoxWorkspace(count: n)
+    // Scatter (sequential reads, one write per row) rather than gather.
+    var stopS = [Double](repeating: 0, count: n)
+    var eventS = [Bool](repeating: false, count: n)
+    var weightS = [Double](repeating: 0, count: n)
+    for i in 0..<n {
+      let k = position[i]
+      stopS[k] = data.stop[i]
+      eventS[k] = data.event[i]
+      weightS[k] = w[i]
+    }
+    sortedStop = stopS
+    sortedEvent = eventS
+    sortedWeight = weightS
+    let (centres, centred) = Self.centre(data.x, weights: w, position: position)
     means = centres
     xs = centred
   }
 
   /// Weighted column means and the centred covariates, row-major in `order`.
-  static func centre(_ x: Matrix, weights w: [Double], order: [Int]) -> ([Double], [Double]) {
+  static func centre(_ x: Matrix, weights w: [Double], position: [Int]) -> ([Double], [Double]) {
     let n = x.rows
     let p = x.columns
     let totalWeight = w.reduce(0, +)
     var means = [Double](repeating: 0, count: p)
-    var xs = [Double](repeating: 0, count: n * p)
-    x.elements.withUnsafeBufferPointer { e in
-      for j in 0..<p {
-        var s = 0.0
-        for i in 0..<n { s += w[i] * e[i + j * n] }
-        means[j] = s / totalWeight
-        for k in 0..<n { xs[k * p + j] = e[order[k] + j * n] - means[j] }
+    let xs = [Double](unsafeUninitializedCapacity: n * p) { out, count in
+      x.elements.withUnsafeBufferPointer { e in
+        for j in 0..<p {
+          var s = 0.0
+          for i in 0..<n { s += w[i] * e[i + j * n] }
+          means[j] = s / totalWeight
+        }
+        // Scatter each input row to its sorted position: the columns are read in order and each
+        // row is written once, contiguously (a gather would miss the cache once per value).
+        for i in 0..<n {
+          let destination = position[i] * p
+          for j in 0..<p { out[destination + j] = e[i + j * n] - means[j] }
+        }
       }
+      count = n * p
     }
     return (means, xs)
   }
@@ -169,14 +183,10 @@ struct CoxLikelihood {
     let p = self.p
     // η in sorted order, shifted by its maximum: the partial likelihood is unchanged when every η
     // moves by one constant, and exp never overflows however far β is from 0.
-    let eta = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(1, n))
-    let risk = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(1, n))
+    let eta = workspace.eta
+    let risk = workspace.risk
     let scratch = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(1, 3 * p))
-    defer {
-      eta.deallocate()
-      risk.deallocate()
-      scratch.deallocate()
-    }
+    defer { scratch.deallocate() }
     var top = -Double.infinity
     for k in 0..<n {
       var s = 0.0
@@ -298,5 +308,23 @@ struct CoxLikelihood {
       }
     }
     return loglik
+  }
+}
+
+/// Per-model scratch memory for ``CoxLikelihood``: one evaluation at a time.
+final class CoxWorkspace {
+  let eta: UnsafeMutableBufferPointer<Double>
+  let risk: UnsafeMutableBufferPointer<Double>
+
+  init(count: Int) {
+    eta = .allocate(capacity: max(1, count))
+    risk = .allocate(capacity: max(1, count))
+    eta.initialize(repeating: 0)
+    risk.initialize(repeating: 0)
+  }
+
+  deinit {
+    eta.deallocate()
+    risk.deallocate()
   }
 }

@@ -90,7 +90,6 @@ public struct CoxModel: Sendable {
     guard data.event.contains(true) else { throw .noEvents }
     let p = data.columns
     let kernel = CoxLikelihood(data: data, ties: options.ties)
-    try Self.checkCollinearity(kernel)
     let evaluate = try Self.evaluator(data: data, ties: options.ties, kernel: kernel)
     self.options = options
     columnNames = data.columnNames
@@ -102,6 +101,13 @@ public struct CoxModel: Sendable {
     var beta = [Double](repeating: 0, count: p)
     var current = evaluate(beta)
     loglikNull = current.loglik
+    do {
+      try Self.checkInformation(current.information, names: data.columnNames)
+    } catch {
+      // Name the columns from the design itself when it is collinear (the usual cause).
+      try Self.checkCollinearity(kernel)
+      throw .noInformation(error.columns)
+    }
     let info0 = try Self.matrix(current.information, p)
     let step0: [Double]
     do {
@@ -195,6 +201,24 @@ public struct CoxModel: Sendable {
     } catch {
       throw .invalidData("internal: information matrix of the wrong size")
     }
+  }
+
+  /// Refuses columns without information at β = 0, naming them: constant columns and exact linear
+  /// combinations make I(0), a sum of risk-set covariance matrices, singular (pivoted Cholesky of
+  /// its correlation form, relative tolerance 1e-9). This is what R meets as NA coefficients.
+  static func checkInformation(_ info: [Double], names: [String]) throws(CoxError) {
+    let p = names.count
+    var scaled = Matrix.zeros(p, p)
+    var scale = [Double](repeating: 1, count: p)
+    var constant: [String] = []
+    for j in 0..<p {
+      let d = info[j * p + j]
+      if !(d > 0) { constant.append(names[j]) } else { scale[j] = d.squareRoot() }
+    }
+    if !constant.isEmpty { throw .collinear(constant) }
+    for j in 0..<p { for k in 0..<p { scaled[j, k] = info[j * p + k] / (scale[j] * scale[k]) } }
+    guard let chol = try? PivotedCholesky(scaled, tolerance: 1e-9), chol.rank < p else { return }
+    throw .collinear(chol.permutation[chol.rank...].sorted().map { names[$0] })
   }
 
   /// Refuses constant columns and exact linear combinations, naming them: the centred
