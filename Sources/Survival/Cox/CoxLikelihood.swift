@@ -148,7 +148,7 @@ struct CoxLikelihood {
   /// The log partial likelihood at `beta`, with score and information when `derivatives`.
   func evaluate(_ beta: [Double], derivatives: Bool = true) -> Value {
     let means = GramAccumulator(columns: p)
-    let exposure = GramAccumulator(columns: p)
+
     var loglik = 0.0
     var u = [Double](repeating: 0, count: p)
     xs.withUnsafeBufferPointer { xsb in
@@ -159,18 +159,46 @@ struct CoxLikelihood {
               guard let x = xsb.baseAddress else { return }
               loglik = pass(
                 beta: beta, x: x, stop: stop, event: event, weight: weight, u: ub,
-                means: derivatives ? means : nil, exposure: derivatives ? exposure : nil)
+                means: derivatives ? means : nil, exposure: derivatives)
             }
           }
         }
       }
     }
     guard derivatives else { return Value(loglik: loglik, score: u, information: []) }
-    let first = exposure.result()
+    let first = exposureGram()
     let second = means.result()
     var imat = [Double](repeating: 0, count: p * p)
     for k in 0..<(p * p) { imat[k] = first[k] - second[k] }
     return Value(loglik: loglik, score: u, information: imat)
+  }
+
+  /// Σₖ cₖ xₖxₖᵀ with cₖ = wₖe^ηₖΛₖ from the last pass: BLAS `dsyrk` on the two fixed halves of the
+  /// rows in parallel, summed in a fixed order (the same bits whatever the number of threads).
+  private func exposureGram() -> [Double] {
+    let p = self.p
+    let halves = [0..<(n / 2), (n / 2)..<n]
+    let parts = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(1, 2 * p * p))
+    defer { parts.deallocate() }
+    parts.initialize(repeating: 0)
+    guard let partsBase = parts.baseAddress, let cBase = workspace.exposure.baseAddress else {
+      return [Double](repeating: 0, count: p * p)
+    }
+    let out = SharedPointer(partsBase)
+    let c = SharedPointer(cBase)
+    xs.withUnsafeBufferPointer { xb in
+      guard let xBase = xb.baseAddress else { return }
+      let x = SharedPointer(UnsafeMutablePointer(mutating: xBase))
+      DispatchQueue.concurrentPerform(iterations: 2) { h in
+        let gram = GramAccumulator(columns: p)
+        for k in halves[h] where c.base[k] > 0 {
+          gram.add(x.base + k * p, scale: c.base[k].squareRoot())
+        }
+        let g = gram.result()
+        for e in 0..<(p * p) { out.base[h * p * p + e] = g[e] }
+      }
+    }
+    return (0..<(p * p)).map { parts[$0] + parts[p * p + $0] }
   }
 
   /// The pass over all strata (arrays in sorted order); returns the log-likelihood and adds to
@@ -178,8 +206,9 @@ struct CoxLikelihood {
   private func pass(
     beta: [Double], x: UnsafePointer<Double>, stop: UnsafeBufferPointer<Double>,
     event: UnsafeBufferPointer<Bool>, weight: UnsafeBufferPointer<Double>,
-    u: UnsafeMutableBufferPointer<Double>, means: GramAccumulator?, exposure: GramAccumulator?
+    u: UnsafeMutableBufferPointer<Double>, means: GramAccumulator?, exposure: Bool
   ) -> Double {
+    let exposureWeight = workspace.exposure
     let p = self.p
     // η in sorted order, shifted by its maximum: the partial likelihood is unchanged when every η
     // moves by one constant, and exp never overflows however far β is from 0.
@@ -270,13 +299,17 @@ struct CoxLikelihood {
             hd += (1 - f) * meanWeight / d0
           }
         }
-        if exposure != nil {
+        if exposure {
           times.append(t)
           hazard.append(h)
           deathHazard.append(hd)
         }
       }
-      guard let exposure, !times.isEmpty else { continue }
+      guard exposure else { continue }
+      if times.isEmpty {
+        for k in range { exposureWeight[k] = 0 }
+        continue
+      }
       // Cumulative hazard over the event times ≤ a time: cum[c] sums the c smallest.
       let count = times.count
       var cum = [Double](repeating: 0, count: count + 1)
@@ -304,7 +337,7 @@ struct CoxLikelihood {
         }
         lambda += cum[to] - cum[from]
         let c = risk[k] * lambda
-        if c > 0 { exposure.add(x + k * p, scale: c.squareRoot()) }
+        exposureWeight[k] = c
       }
     }
     return loglik
@@ -315,16 +348,27 @@ struct CoxLikelihood {
 final class CoxWorkspace {
   let eta: UnsafeMutableBufferPointer<Double>
   let risk: UnsafeMutableBufferPointer<Double>
+  /// wₖe^ηₖΛₖ per sorted row, for the first Gram matrix of the information.
+  let exposure: UnsafeMutableBufferPointer<Double>
 
   init(count: Int) {
     eta = .allocate(capacity: max(1, count))
     risk = .allocate(capacity: max(1, count))
+    exposure = .allocate(capacity: max(1, count))
     eta.initialize(repeating: 0)
     risk.initialize(repeating: 0)
+    exposure.initialize(repeating: 0)
   }
 
   deinit {
     eta.deallocate()
     risk.deallocate()
+    exposure.deallocate()
   }
+}
+
+/// A pointer shared by concurrent tasks that each touch their own disjoint range.
+struct SharedPointer: @unchecked Sendable {
+  let base: UnsafeMutablePointer<Double>
+  init(_ base: UnsafeMutablePointer<Double>) { self.base = base }
 }

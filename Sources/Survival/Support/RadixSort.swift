@@ -6,6 +6,12 @@ enum RadixSort {
   /// descending, ties in input order.
   static func descending(_ keys: [Double], group: [Int], groupCount: Int) -> [Int] {
     let n = keys.count
+    // Below a few thousand rows the 2¹⁶-entry histograms cost more than a comparison sort.
+    if n < 4096 {
+      return (0..<n).sorted { a, b in
+        group[a] != group[b] ? group[a] < group[b] : keys[a] != keys[b] ? keys[a] > keys[b] : a < b
+      }
+    }
     // An unsigned integer with the same order as the double, complemented for descending order.
     var code = [UInt64](repeating: 0, count: n)
     for i in 0..<n {
