@@ -57,6 +57,15 @@ public final class GramAccumulator {
     filled = 0
   }
 
+  /// Adds everything `other` has accumulated.
+  public func merge(_ other: GramAccumulator) {
+    let g = other.result()
+    flush()
+    for j in 0..<columns {
+      for i in j..<columns { gram[i + j * columns] += g[i + j * columns] }
+    }
+  }
+
   /// The accumulated p×p matrix, symmetric (row- and column-major alike).
   public func result() -> [Double] {
     flush()

@@ -195,3 +195,38 @@ import Testing
     }
   }
 }
+
+/// A large formula-generated data set (60,000 rows, 322 distinct times, heavy ties) that takes the
+/// parallel path of the likelihood (two halves of the stratum at once), against R coxph
+/// (Datasets/References/cox_large_reference.R, which documents the formula).
+@Suite struct CoxLargeReferenceTests {
+  @Test("Efron and Breslow fits on 60,000 rows match R coxph")
+  func largeFitMatchesR() throws {
+    let reference = try Fixture.load("References/cox_large_reference.json")
+    let n = 60_000
+    var x = [Double](repeating: 0, count: 2 * n)
+    var time = [Double](repeating: 0, count: n)
+    var status = [Bool](repeating: false, count: n)
+    for r in 0..<n {
+      let i = Double(r + 1)
+      let x1 = (37 * i).truncatingRemainder(dividingBy: 101) / 101 - 0.5
+      let x2 = (53 * i).truncatingRemainder(dividingBy: 97) / 97
+      let u = 1 + (7919 * i).truncatingRemainder(dividingBy: 5003) / 5003
+      x[r] = x1
+      x[n + r] = x2
+      time[r] = (100 * u * exp(-0.8 * x1 + 0.3 * x2)).rounded(.down) / 100
+      status[r] = (r + 1) % 4 != 0
+    }
+    #expect(Set(time).count == Int(reference["distinct_times"].double ?? 0))
+    let data = try CoxData(
+      stop: time, event: status, x: try Matrix(rows: n, columns: 2, columnMajor: x), columnNames: ["x1", "x2"])
+    for fit in reference["fits"].array {
+      let ties = try #require(CoxTies(rawValue: fit["ties"].string ?? ""))
+      let model = try CoxModel(data: data, options: CoxOptions(ties: ties))
+      expectAgree(model.coefficients, fit["coef"].doubles, relative: 1e-6, "\(ties) coef")
+      expectAgree(model.standardErrors, fit["se"].doubles, relative: 1e-6, "\(ties) se")
+      expectAgree([model.loglikNull, model.loglik], [fit["loglik_null"].double, fit["loglik"].double], relative: 1e-9, "\(ties) loglik")
+      #expect(model.iterations == Int(fit["iterations"].double ?? -1))
+    }
+  }
+}

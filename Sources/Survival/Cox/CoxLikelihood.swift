@@ -105,18 +105,41 @@ struct CoxLikelihood {
     let p = x.columns
     let totalWeight = w.reduce(0, +)
     var means = [Double](repeating: 0, count: p)
+    let halves = [0..<(n / 2), (n / 2)..<n]
+    let parallel = n >= 50_000
     let xs = [Double](unsafeUninitializedCapacity: n * p) { out, count in
       x.elements.withUnsafeBufferPointer { e in
-        for j in 0..<p {
-          var s = 0.0
-          for i in 0..<n { s += w[i] * e[i + j * n] }
-          means[j] = s / totalWeight
-        }
-        // Scatter each input row to its sorted position: the columns are read in order and each
-        // row is written once, contiguously (a gather would miss the cache once per value).
-        for i in 0..<n {
-          let destination = position[i] * p
-          for j in 0..<p { out[destination + j] = e[i + j * n] - means[j] }
+        w.withUnsafeBufferPointer { wb in
+          position.withUnsafeBufferPointer { pos in
+            guard let eBase = e.baseAddress, let wBase = wb.baseAddress, let pBase = pos.baseAddress,
+              let outBase = out.baseAddress
+            else { return }
+            let shared = Unchecked((eBase, wBase, pBase, outBase))
+            // Weighted column sums, each half on its own, added in a fixed order.
+            let sums = Slots<[Double]>(2)
+            let sum: @Sendable (Int) -> Void = { h in
+              let (e, w, _, _) = shared.value
+              var s = [Double](repeating: 0, count: p)
+              for j in 0..<p {
+                for i in halves[h] { s[j] += w[i] * e[i + j * n] }
+              }
+              sums.set(h, s)
+            }
+            if parallel { DispatchQueue.concurrentPerform(iterations: 2, execute: sum) } else { sum(0); sum(1) }
+            let parts = sums.values
+            for j in 0..<p { means[j] = ((parts[0]?[j] ?? 0) + (parts[1]?[j] ?? 0)) / totalWeight }
+            let centres = means
+            // Scatter each input row to its sorted position: the columns are read in order and
+            // each row is written once, contiguously (a gather would miss the cache per value).
+            let scatter: @Sendable (Int) -> Void = { h in
+              let (e, _, position, out) = shared.value
+              for i in halves[h] {
+                let destination = position[i] * p
+                for j in 0..<p { out[destination + j] = e[i + j * n] - centres[j] }
+              }
+            }
+            if parallel { DispatchQueue.concurrentPerform(iterations: 2, execute: scatter) } else { scatter(0); scatter(1) }
+          }
         }
       }
       count = n * p
@@ -221,96 +244,106 @@ struct CoxLikelihood {
     // moves by one constant, and exp never overflows however far β is from 0.
     let eta = workspace.eta
     let risk = workspace.risk
-    let scratch = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(1, 3 * p))
-    defer { scratch.deallocate() }
-    var top = -Double.infinity
-    for k in 0..<n {
-      var s = 0.0
-      let row = x + k * p
-      for j in 0..<p { s += row[j] * beta[j] }
-      eta[k] = s
-      top = max(top, s)
+    guard let etaOut = eta.baseAddress, let riskOut = risk.baseAddress, let w = weight.baseAddress else {
+      return 0
     }
-    if !top.isFinite { top = 0 }
-    for k in 0..<n {
-      eta[k] -= top
-      risk[k] = weight[k] * exp(eta[k])
+    let shared = Unchecked((SharedPointer(UnsafeMutablePointer(mutating: x)), SharedPointer(etaOut), SharedPointer(riskOut), SharedPointer(UnsafeMutablePointer(mutating: w))))
+    let halves = [0..<(n / 2), (n / 2)..<n]
+    let tops = Slots<Double>(2)
+    let linear: @Sendable (Int) -> Void = { h in
+      let (xp, e, _, _) = shared.value
+      var top = -Double.infinity
+      for k in halves[h] {
+        var s = 0.0
+        let row = xp.base + k * p
+        for j in 0..<p { s += row[j] * beta[j] }
+        e.base[k] = s
+        top = max(top, s)
+      }
+      tops.set(h, top)
     }
-    let s1 = scratch.baseAddress ?? UnsafeMutablePointer<Double>.allocate(capacity: 1)
-    let e1 = s1 + p
-    let a = s1 + 2 * p
+    if n >= 50_000 {
+      DispatchQueue.concurrentPerform(iterations: 2, execute: linear)
+    } else {
+      linear(0)
+      linear(1)
+    }
+    let largest = tops.values.compactMap { $0 }.max() ?? 0
+    let top = largest.isFinite ? largest : 0
+    let exponentiate: @Sendable (Int) -> Void = { h in
+      let (_, e, r, wp) = shared.value
+      for k in halves[h] {
+        e.base[k] -= top
+        r.base[k] = wp.base[k] * exp(e.base[k])
+      }
+    }
+    if n >= 50_000 {
+      DispatchQueue.concurrentPerform(iterations: 2, execute: exponentiate)
+    } else {
+      exponentiate(0)
+      exponentiate(1)
+    }
     var loglik = 0.0
-    var times: [Double] = []
-    var hazard: [Double] = []
-    var deathHazard: [Double] = []
+    guard let riskBase = risk.baseAddress, let etaBase = eta.baseAddress else { return 0 }
+    let inputs = SegmentInputs(
+      x: SharedPointer(UnsafeMutablePointer(mutating: x)), risk: SharedPointer(riskBase),
+      eta: SharedPointer(etaBase))
+    let context = Unchecked((self, stop, event, weight))
     for (s, range) in strata.enumerated() where !range.isEmpty {
-      var s0 = 0.0
-      for j in 0..<p { s1[j] = 0 }
-      var next = range.lowerBound
-      var out = 0
-      let leaving = byStart[s]
-      times.removeAll(keepingCapacity: true)
-      hazard.removeAll(keepingCapacity: true)
-      deathHazard.removeAll(keepingCapacity: true)
-      while next < range.upperBound {
-        let t = stop[next]
-        var e0 = 0.0
-        for j in 0..<p { e1[j] = 0 }
-        var deaths = 0
-        var deathWeight = 0.0
-        while next < range.upperBound && stop[next] == t {
-          let r = risk[next]
-          let row = x + next * p
-          s0 += r
-          for j in 0..<p { s1[j] += r * row[j] }
-          if event[next] {
-            let wi = weight[next]
-            deaths += 1
-            deathWeight += wi
-            loglik += wi * eta[next]
-            e0 += r
-            for j in 0..<p {
-              e1[j] += r * row[j]
-              u[j] += wi * row[j]
+      // A large right-censored stratum is cut in two at a change of time: the later half
+      // (positions first) and the earlier half, whose risk sets also hold everyone in the later
+      // half, run in parallel. The cut depends only on the data, so the bits do not depend on
+      // the number of threads.
+      var cut = range.lowerBound + range.count * 11 / 20
+      while cut < range.upperBound && cut > range.lowerBound && stop[cut] == stop[cut - 1] { cut += 1 }
+      let split = data.start == nil && range.count >= 50_000 && cut < range.upperBound
+      var parts: [Segment]
+      if split {
+        let first = range.lowerBound..<cut
+        let second = cut..<range.upperBound
+        let box = Slots<Segment>(2)
+        let wantMeans = means != nil
+        DispatchQueue.concurrentPerform(iterations: 2) { h in
+          let (me, stop, event, weight) = context.value
+          if h == 0 {
+            box.set(
+              0,
+              me.segment(
+                first, start: nil, inputs: inputs, stop: stop, event: event, weight: weight,
+                means: wantMeans, leaving: []))
+          } else {
+            var s0 = 0.0
+            var s1 = [Double](repeating: 0, count: p)
+            for k in first {
+              let r = inputs.risk.base[k]
+              s0 += r
+              for j in 0..<p { s1[j] += r * inputs.x.base[k * p + j] }
             }
-          }
-          next += 1
-        }
-        if let start = data.start {
-          while out < leaving.count && start[leaving[out]] >= t {
-            let k = position[leaving[out]]
-            let r = risk[k]
-            let row = x + k * p
-            s0 -= r
-            for j in 0..<p { s1[j] -= r * row[j] }
-            out += 1
+            box.set(
+              1,
+              me.segment(
+                second, start: (s0, s1), inputs: inputs, stop: stop, event: event, weight: weight,
+                means: wantMeans, leaving: []))
           }
         }
-        guard deaths > 0 else { continue }
-        let m = ties == .efron ? deaths : 1
-        let meanWeight = deathWeight / Double(m)
-        let root = meanWeight.squareRoot()
-        var h = 0.0
-        var hd = 0.0
-        for k in 0..<m {
-          let f = Double(k) / Double(m)
-          let d0 = s0 - f * e0
-          loglik -= meanWeight * log(d0)
-          for j in 0..<p {
-            a[j] = (s1[j] - f * e1[j]) / d0
-            u[j] -= meanWeight * a[j]
-          }
-          if let means {
-            means.add(a, scale: root)
-            h += meanWeight / d0
-            hd += (1 - f) * meanWeight / d0
-          }
-        }
-        if exposure {
-          times.append(t)
-          hazard.append(h)
-          deathHazard.append(hd)
-        }
+        parts = box.values.compactMap { $0 }
+      } else {
+        parts = [
+          segment(
+            range, start: nil, inputs: inputs, stop: stop, event: event, weight: weight,
+            means: means != nil, leaving: byStart[s])
+        ]
+      }
+      var times: [Double] = []
+      var hazard: [Double] = []
+      var deathHazard: [Double] = []
+      for part in parts {
+        loglik += part.loglik
+        for j in 0..<p { u[j] += part.score[j] }
+        if let means, let g = part.means { means.merge(g) }
+        times += part.times
+        hazard += part.hazard
+        deathHazard += part.deathHazard
       }
       guard exposure else { continue }
       if times.isEmpty {
@@ -343,11 +376,135 @@ struct CoxLikelihood {
           lambda = deathHazard[count - 1 - to]
         }
         lambda += cum[to] - cum[from]
-        let c = risk[k] * lambda
-        exposureWeight[k] = c
+        exposureWeight[k] = risk[k] * lambda
       }
     }
     return loglik
+  }
+}
+
+/// What one run of risk-set accumulation over a range of sorted rows produces.
+struct Segment {
+  var loglik = 0.0
+  var score: [Double]
+  /// Σ (D/m) aaᵀ of the range (nil when derivatives are not asked for).
+  var means: GramAccumulator?
+  /// Event times (decreasing) with the hazard at risk and for the tied events themselves.
+  var times: [Double] = []
+  var hazard: [Double] = []
+  var deathHazard: [Double] = []
+}
+
+/// A value handed to concurrent tasks that only read it.
+struct Unchecked<T>: @unchecked Sendable {
+  let value: T
+  init(_ value: T) { self.value = value }
+}
+
+/// Pointers shared by the two concurrent segments (read-only there).
+struct SegmentInputs: @unchecked Sendable {
+  let x: SharedPointer
+  let risk: SharedPointer
+  let eta: SharedPointer
+}
+
+/// Results of concurrent tasks, one slot each, under a lock.
+final class Slots<T>: @unchecked Sendable {
+  private let lock = NSLock()
+  private var slots: [T?]
+  init(_ count: Int) { slots = Array(repeating: nil, count: count) }
+  func set(_ i: Int, _ value: T) {
+    lock.lock()
+    slots[i] = value
+    lock.unlock()
+  }
+  var values: [T?] {
+    lock.lock()
+    defer { lock.unlock() }
+    return slots
+  }
+}
+
+extension CoxLikelihood {
+  /// Accumulates the risk sets over `range` (decreasing stop), starting from the sums `start` of
+  /// the rows before it (nil: empty), and removing rows whose entry time is reached (`leaving`).
+  func segment(
+    _ range: Range<Int>, start: (Double, [Double])?, inputs: SegmentInputs,
+    stop: UnsafeBufferPointer<Double>, event: UnsafeBufferPointer<Bool>,
+    weight: UnsafeBufferPointer<Double>, means wantMeans: Bool, leaving: [Int]
+  ) -> Segment {
+    let p = self.p
+    let x = inputs.x.base
+    let risk = inputs.risk.base
+    let eta = inputs.eta.base
+    var part = Segment(score: [Double](repeating: 0, count: p), means: wantMeans ? GramAccumulator(columns: p) : nil)
+    var s0 = start?.0 ?? 0
+    var s1 = start?.1 ?? [Double](repeating: 0, count: p)
+    var e1 = [Double](repeating: 0, count: p)
+    var a = [Double](repeating: 0, count: p)
+    var next = range.lowerBound
+    var out = 0
+    while next < range.upperBound {
+      let t = stop[next]
+      var e0 = 0.0
+      for j in 0..<p { e1[j] = 0 }
+      var deaths = 0
+      var deathWeight = 0.0
+      while next < range.upperBound && stop[next] == t {
+        let r = risk[next]
+        let row = x + next * p
+        s0 += r
+        for j in 0..<p { s1[j] += r * row[j] }
+        if event[next] {
+          let wi = weight[next]
+          deaths += 1
+          deathWeight += wi
+          part.loglik += wi * eta[next]
+          e0 += r
+          for j in 0..<p {
+            e1[j] += r * row[j]
+            part.score[j] += wi * row[j]
+          }
+        }
+        next += 1
+      }
+      if let entry = data.start {
+        while out < leaving.count && entry[leaving[out]] >= t {
+          let k = position[leaving[out]]
+          let r = risk[k]
+          let row = x + k * p
+          s0 -= r
+          for j in 0..<p { s1[j] -= r * row[j] }
+          out += 1
+        }
+      }
+      guard deaths > 0 else { continue }
+      let m = ties == .efron ? deaths : 1
+      let meanWeight = deathWeight / Double(m)
+      let root = meanWeight.squareRoot()
+      var h = 0.0
+      var hd = 0.0
+      for k in 0..<m {
+        let f = Double(k) / Double(m)
+        let d0 = s0 - f * e0
+        part.loglik -= meanWeight * log(d0)
+        for j in 0..<p {
+          a[j] = (s1[j] - f * e1[j]) / d0
+          part.score[j] -= meanWeight * a[j]
+        }
+        if let g = part.means {
+          g.add(a, scale: root)
+          h += meanWeight / d0
+          hd += (1 - f) * meanWeight / d0
+        }
+      }
+      if wantMeans {
+        part.times.append(t)
+        part.hazard.append(h)
+        part.deathHazard.append(hd)
+      }
+    }
+    return part
   }
 }
 
