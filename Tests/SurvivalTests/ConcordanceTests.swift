@@ -92,18 +92,12 @@ import Testing
     expectAgree([c.stdErr], [Double(5430).squareRoot() / 512], relative: 1e-14, "hand std")
   }
 
-  /// A small deterministic generator (SplitMix64), so the random tests are reproducible.
+  /// The package's SplitMix64, with the two draws these tests use.
   struct Generator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
-    mutating func int(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+    var source: SplitMix64
+    init(state: UInt64) { source = SplitMix64(seed: state) }
+    mutating func int(_ n: Int) -> Int { source.integer(below: n) }
+    mutating func unit() -> Double { Double(source.next() >> 11) / Double(1 << 53) }
   }
 
   /// Every pair checked directly, O(n²): the counts and the IJ variance from their definitions.

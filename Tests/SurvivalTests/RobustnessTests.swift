@@ -5,18 +5,6 @@ import Testing
 /// No input may crash: random bytes drawn from the characters that matter to the parser either
 /// load or throw an `InputError`, and loaded data always analyse.
 @Suite struct RobustnessTests {
-  /// SplitMix64, a fixed-seed generator so the test is repeatable.
-  struct SplitMix {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
-  }
-
   @Test func randomInputsNeverCrash() throws {
     // Rows built from tokens that are valid, missing or broken, with random field counts, line
     // ends and, now and then, a raw byte.
@@ -24,7 +12,7 @@ import Testing
     let events = ["1", "0", "1", "true", "", "2", "x"]
     let groups = ["A", "B", "\"a,b\"", "", "é", "\"q\"\"\""]
     let raw: [UInt8] = [0x22, 0x0D, 0x0A, 0x2C, 0xFF, 0xEF, 0xBB, 0xBF, 0x09]
-    var rng = SplitMix(state: 20_261_125)
+    var rng = SplitMix64(seed: 20_261_125)
     func pick<T>(_ a: [T]) -> T { a[Int(rng.next() % UInt64(a.count))] }
     var loadedCount = 0
     for _ in 0..<3000 {

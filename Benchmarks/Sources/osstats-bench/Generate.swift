@@ -1,4 +1,5 @@
 import Foundation
+import Survival
 
 /// The simulated workload: a Cox proportional-hazards model with exponential baseline, written as
 /// CSV (`time,status,x1,…,xp`) that both osstats and R read.
