@@ -47,15 +47,25 @@ extension KaplanMeier {
   static func findQuantiles(x: [Double], y: [Double], _ probabilities: [Double]) -> [Double] {
     let tolerance = Double.ulpOfOne.squareRoot()
     guard let xmax = x.last else { return probabilities.map { _ in .nan } }
-    // Keep the first time at which each level is reached (NaN counts as one level, as in R).
+    // Keep the first time at which each level is reached (NaN counts as one level, as in R's
+    // duplicated()). A curve is non-decreasing, so comparing with the last kept level suffices;
+    // a band that is not monotone takes the general (hashing) route.
     var xs: [Double] = []
     var ys: [Double] = []
-    var seen = Set<Double>()
     var seenNaN = false
+    var monotone = true
+    var last = -Double.infinity
+    for v in y where !v.isNaN {
+      if v < last { monotone = false; break }
+      last = v
+    }
+    var seen = Set<Double>()
     for (t, v) in zip(x, y) {
       if v.isNaN {
         if seenNaN { continue }
         seenNaN = true
+      } else if monotone {
+        if let previous = ys.last(where: { !$0.isNaN }), previous == v { continue }
       } else {
         if seen.contains(v) { continue }
         seen.insert(v)

@@ -22,7 +22,7 @@ public struct RiskSetTable: Sendable {
   public init(_ data: SurvivalData) {
     let n = data.count
     let k = data.groupLabels.count
-    let order = (0..<n).sorted { data.time[$0] < data.time[$1] }
+    let order = RadixSort.descending(data.time, group: data.group, groupCount: 1).reversed()
     var times: [Double] = []
     var events: [Int] = []
     var censors: [Int] = []

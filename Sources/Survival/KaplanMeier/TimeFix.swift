@@ -11,7 +11,10 @@ public enum TimeFix {
     times: [Double], changed: Int
   ) {
     guard tolerance > 0, times.count > 1 else { return (times, 0) }
-    var unique = Array(Set(times)).sorted()
+    let sorted = times.sorted()
+    var unique: [Double] = []
+    unique.reserveCapacity(sorted.count)
+    for t in sorted where unique.last != t { unique.append(t) }
     guard unique.count > 1 else { return (times, 0) }
     let meanAbs = unique.reduce(0) { $0 + abs($1) } / Double(unique.count)
     var cuts: [Double] = [unique[0]]

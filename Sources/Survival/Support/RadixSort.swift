@@ -2,12 +2,15 @@
 /// patterns (four passes of 16 bits, a pass skipped when every key shares its digit): O(n),
 /// stable, several times faster than a comparison sort at n = 10⁶.
 enum RadixSort {
-  /// Row indices ordered by group ascending (groups in 0..<groupCount), then by `keys`
-  /// descending, ties in input order.
+  /// Row indices ordered by group ascending (groups in 0..<groupCount; with one group the
+  /// group array is not read), then by `keys` descending, ties in input order.
   static func descending(_ keys: [Double], group: [Int], groupCount: Int) -> [Int] {
     let n = keys.count
     // Below a few thousand rows the 2¹⁶-entry histograms cost more than a comparison sort.
     if n < 4096 {
+      if groupCount <= 1 {
+        return (0..<n).sorted { a, b in keys[a] != keys[b] ? keys[a] > keys[b] : a < b }
+      }
       return (0..<n).sorted { a, b in
         group[a] != group[b] ? group[a] < group[b] : keys[a] != keys[b] ? keys[a] > keys[b] : a < b
       }

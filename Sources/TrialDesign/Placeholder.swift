@@ -1,0 +1,2 @@
+import Survival
+let _placeholder = SplitMix64(seed: 1)
