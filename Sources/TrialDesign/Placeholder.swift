@@ -1,2 +1,0 @@
-import Survival
-let _placeholder = SplitMix64(seed: 1)
