@@ -7,6 +7,7 @@ let package = Package(
     .library(name: "Survival", targets: ["Survival"]),
     .library(name: "SurvivalReport", targets: ["SurvivalReport"]),
     .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
+    .library(name: "TrialDesign", targets: ["TrialDesign"]),
     .executable(name: "osstats", targets: ["osstats"]),
   ],
   dependencies: [
@@ -21,17 +22,20 @@ let package = Package(
     ),
     .target(name: "LinearAlgebra", dependencies: ["CLAPACK"]),
     .target(name: "Survival", dependencies: ["LinearAlgebra"]),
-    .target(name: "SurvivalReport", dependencies: ["Survival"]),
+    .target(name: "TrialDesign", dependencies: ["Survival"]),
+    .target(name: "SurvivalReport", dependencies: ["Survival", "TrialDesign"]),
     .executableTarget(
       name: "osstats",
       dependencies: [
         "Survival",
+        "TrialDesign",
         "SurvivalReport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
     .testTarget(name: "SurvivalTests", dependencies: ["Survival"]),
+    .testTarget(name: "TrialDesignTests", dependencies: ["TrialDesign"]),
     .testTarget(name: "SurvivalReportTests", dependencies: ["SurvivalReport"]),
     .testTarget(name: "osstatsTests", dependencies: ["osstats"]),
   ]

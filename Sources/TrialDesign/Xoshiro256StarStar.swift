@@ -22,6 +22,9 @@ public struct Xoshiro256StarStar: Sendable, Equatable {
     state = (splitMix.next(), splitMix.next(), splitMix.next(), splitMix.next())
   }
 
+  /// A generator with the given state (for reference vectors); the state must not be all zero.
+  init(state: (UInt64, UInt64, UInt64, UInt64)) { self.state = state }
+
   /// The independent stream of trial `index` in a simulation started with `seed`.
   ///
   /// Derivation: `Xoshiro256StarStar(seed: seed ^ SplitMix64(seed: index).next())`, that is the

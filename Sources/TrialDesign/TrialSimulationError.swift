@@ -1,0 +1,37 @@
+/// Why a ``TrialSimulationDesign`` was refused. Each case carries the offending values.
+public enum TrialSimulationError: Error, Equatable, Sendable {
+  /// No arms were given.
+  case noArms
+  /// Two arms share a name.
+  case duplicateArmName(String)
+  /// An allocation ratio is not a positive integer.
+  case invalidAllocation(arm: String, ratio: Int)
+  /// The block size is not a positive multiple of the sum of the allocation ratios.
+  case invalidBlockSize(blockSize: Int, ratioSum: Int)
+  /// A stratification factor has no levels, or its level names repeat.
+  case invalidFactorLevels(factor: String, levels: [String])
+  /// A factor's prevalences do not match its levels in number, are negative or not finite, or do
+  /// not sum to 1 (within 1e-9).
+  case invalidPrevalences(factor: String, prevalences: [Double])
+  /// A stratum-specific survival entry names levels that are not a stratum of the design.
+  case unknownStratum(levels: [String])
+  /// The same stratum is given stratum-specific survival twice.
+  case duplicateStratum(levels: [String])
+  /// A stratum-specific survival entry does not have one specification per arm.
+  case stratumArmCount(levels: [String], expected: Int, found: Int)
+  /// The first (control) arm is specified by a hazard ratio, which needs a control to refer to.
+  case controlArmByHazardRatio(stratum: String)
+  /// A hazard ratio is not finite and positive.
+  case invalidHazardRatio(arm: String, stratum: String, hazardRatio: Double)
+  /// A survival distribution breaks the conditions of ``SurvivalDistribution``.
+  case invalidDistribution(arm: String, stratum: String, distribution: SurvivalDistribution)
+  /// Accrual durations or rates are not finite and positive (piecewise rates may be 0 but not
+  /// all), or durations and rates differ in number.
+  case invalidAccrual(TrialSimulationDesign.Accrual)
+  /// The dropout rate is not finite and positive.
+  case invalidDropoutRate(Double)
+  /// The number of patients is not positive.
+  case invalidSampleSize(Int)
+  /// A calendar cut-off is not positive (it may be +∞), or an event target is not positive.
+  case invalidCutoff(TrialSimulationDesign.AnalysisCutoff)
+}
