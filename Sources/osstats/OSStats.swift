@@ -7,7 +7,7 @@ let osstatsVersion = "0.1.0"
 struct OSStats: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "osstats",
-    abstract: "Overall-survival analysis: Kaplan-Meier, the log-rank family and Cox regression, with R survival's conventions and numbers.",
+    abstract: "Overall-survival analysis: Kaplan-Meier, the log-rank family and Cox regression with R survival's numbers, and trial simulation.",
     discussion: """
       Every command reads a CSV or TSV file (or - for standard input) with one row per subject, \
       and writes text, JSON, CSV or Markdown.
@@ -20,8 +20,9 @@ struct OSStats: ParsableCommand {
         osstats km Datasets/aml.csv --group x
         osstats logrank Datasets/aml.csv --group x
         osstats cox Datasets/aml.csv --covariates x
+        osstats simulate --trials 10000 --n 73 --median-control 6 --hr 0.7 --accrual 42 --events 60 --seed 1
       """,
     version: osstatsVersion,
-    subcommands: [KM.self, LogRank.self, Cox.self]
+    subcommands: [KM.self, LogRank.self, Cox.self, Simulate.self]
   )
 }
