@@ -153,6 +153,13 @@ func temporaryFile(_ name: String, _ contents: String) throws -> String {
       #expect(r.status == 0)
       #expect(try String(contentsOfFile: path, encoding: .utf8).hasPrefix(starts), "\(name)")
     }
+    // Writing again replaces the file (atomically, by rename).
+    let again = dir.appendingPathComponent("km.json").path
+    let second = try osstats(["km", "Datasets/aml.csv", "--output", again, "--format", "csv"])
+    #expect(second.status == 0)
+    #expect(try String(contentsOfFile: again, encoding: .utf8).hasPrefix("group,time,n_risk"))
+    let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".tmp") }
+    #expect(leftovers.isEmpty)
     let bad = try osstats(["km", "Datasets/aml.csv", "--output", "/nonexistent-dir/km.json"])
     #expect(bad.status == 73)
     #expect(bad.stderr.hasPrefix("osstats: /nonexistent-dir/km.json: cannot write"))
