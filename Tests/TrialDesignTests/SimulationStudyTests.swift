@@ -57,3 +57,46 @@ import Testing
     #expect(abs(summary.power - 0.05) <= 0.0195, "type I error \(summary.power)")
   }
 }
+
+/// Power of simulated designs against rpact 3.3.4's getSimulationSurvival (100,000 iterations,
+/// fixed seeds) and the Schoenfeld formula, from Datasets/References/simulation_reference.R.
+@Suite struct SimulationReferenceTests {
+  struct Scenario: Sendable {
+    let key: String
+    let n: Int
+    let hr: Double
+    let dropout: Double
+    let events: Int
+  }
+
+  static func reference() -> [String: Any]? {
+    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("Datasets/References/simulation_reference.json")
+    guard let data = try? Data(contentsOf: url) else { return nil }
+    return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+  }
+
+  @Test(
+    "Empirical two-sided power agrees with rpact's simulation within Monte Carlo error",
+    arguments: [
+      Scenario(key: "trial73", n: 73, hr: 0.7, dropout: 0, events: 60),
+      Scenario(key: "dropout142", n: 142, hr: 0.6, dropout: 0.01, events: 100),
+    ])
+  func powerAgreesWithRpact(scenario s: Scenario) throws {
+    let scenarios = try #require(Self.reference()?["scenarios"] as? [[String: Any]])
+    let r = try #require(scenarios.first { $0["key"] as? String == s.key })
+    let sim = try #require(r["sim"] as? [String: Any])
+    let rpactPower = try #require(sim["power_two_sided"] as? Double)
+    let rpactSE = try #require(sim["mc_se_two_sided"] as? Double)
+    let design = try TrialSimulationDesign(
+      arms: [
+        .init(name: "control", survival: .distribution(.exponential(median: 6))),
+        .init(name: "experimental", survival: .hazardRatio(s.hr)),
+      ],
+      blockSize: 4, factors: [], stratumSurvival: [], accrual: .uniform(duration: 42),
+      dropout: s.dropout > 0 ? .exponential(rate: s.dropout) : .none, patients: s.n, cutoff: .events(s.events))
+    let summary = SimulationSummary(SimulationStudy(design: design, trials: 2000, seed: 20_261_125))
+    let se = (summary.powerStdErr * summary.powerStdErr + rpactSE * rpactSE).squareRoot()
+    #expect(abs(summary.power - rpactPower) <= 4 * se, "\(s.key): osstats \(summary.power), rpact \(rpactPower) ± \(rpactSE)")
+  }
+}
