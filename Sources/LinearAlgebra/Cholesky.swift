@@ -14,6 +14,7 @@ public struct Cholesky: Sendable {
   /// Factors `matrix`.
   /// - Throws: `.notSquare`, `.notPositiveDefinite(order:)`, `.tooLarge`.
   public init(_ matrix: Matrix) throws(LinearAlgebraError) {
+    BLASThreads.configure()
     guard matrix.rows == matrix.columns else {
       throw .notSquare(rows: matrix.rows, columns: matrix.columns)
     }

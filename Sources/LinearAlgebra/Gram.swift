@@ -1,4 +1,5 @@
 import CLAPACK
+import Foundation
 
 /// Accumulates Gram matrices BᵀB of rows with BLAS `dsyrk`, buffering rows in cache-sized blocks
 /// so that no n×p copy is ever made: the dense n×p work of the Cox information matrix.
@@ -16,6 +17,7 @@ public final class GramAccumulator {
 
   /// An accumulator for rows of `columns` values.
   public init(columns: Int, blockRows: Int = 2048) {
+    BLASThreads.configure()
     self.columns = columns
     self.blockRows = max(1, blockRows)
     buffer = .allocate(capacity: max(1, columns * self.blockRows))
@@ -50,6 +52,17 @@ public final class GramAccumulator {
       filled = 0
       return
     }
+    if filled * columns * columns < 4096 {
+      // A small block: a call into BLAS costs more than the arithmetic.
+      for r in 0..<filled {
+        let row = buffer + r * columns
+        for j in 0..<columns {
+          for i in j..<columns { gram[i + j * columns] += row[i] * row[j] }
+        }
+      }
+      filled = 0
+      return
+    }
     // The buffer, row-major m×p, is the column-major p×m matrix A = Bᵀ: C += A·Aᵀ = BᵀB.
     cblas_dsyrk(
       CblasColMajor, CblasLower, CblasNoTrans, Int32(columns), Int32(filled), 1, buffer,
@@ -79,4 +92,16 @@ public final class GramAccumulator {
     }
     return full
   }
+}
+
+/// OpenBLAS threads: osstats parallelizes at a higher level (halves of large strata, simulated
+/// trials), and OpenBLAS's own threads only spin on the small matrices of survival models, so
+/// BLAS runs on one thread unless OPENBLAS_NUM_THREADS says otherwise.
+enum BLASThreads {
+  private static let once: Void = {
+    if getenv("OPENBLAS_NUM_THREADS") == nil { openblas_set_num_threads(1) }
+  }()
+
+  /// Applies the setting (once per process).
+  static func configure() { _ = once }
 }

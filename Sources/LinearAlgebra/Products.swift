@@ -4,6 +4,7 @@ extension Matrix {
   /// The matrix–vector product A·x (BLAS `dgemv`).
   /// - Throws: `.dimensionMismatch` when `x.count != columns`.
   public func multiply(_ x: [Double]) throws(LinearAlgebraError) -> [Double] {
+    BLASThreads.configure()
     guard x.count == columns else { throw .dimensionMismatch(expected: columns, actual: x.count) }
     var y = [Double](repeating: 0, count: rows)
     guard rows > 0, columns > 0 else { return y }
@@ -24,6 +25,7 @@ extension Matrix {
   /// The matrix product A·B (BLAS `dgemm`).
   /// - Throws: `.dimensionMismatch` when `columns != other.rows`.
   public func multiply(_ other: Matrix) throws(LinearAlgebraError) -> Matrix {
+    BLASThreads.configure()
     guard columns == other.rows else {
       throw .dimensionMismatch(expected: columns, actual: other.rows)
     }

@@ -37,6 +37,11 @@ extension KaplanMeier {
     }
   }
 
+  /// The median alone, without confidence limits (the same rule; no bands computed).
+  public var medianTime: Double? {
+    Self.findQuantiles(x: [0] + time, y: [0] + survival.map { 1 - $0 }, [0.5])[0].finite
+  }
+
   /// The median with its confidence interval (``quantiles(_:type:level:)`` at 0.5).
   public func median(type: ConfidenceType = .log, level: Double = 0.95) -> SurvivalQuantile {
     quantiles([0.5], type: type, level: level)[0]
