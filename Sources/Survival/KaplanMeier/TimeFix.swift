@@ -11,7 +11,8 @@ public enum TimeFix {
     times: [Double], changed: Int
   ) {
     guard tolerance > 0, times.count > 1 else { return (times, 0) }
-    let sorted = times.sorted()
+    let order = RadixSort.descending(times, group: [], groupCount: 1)
+    let sorted = order.reversed().map { times[$0] }
     var unique: [Double] = []
     unique.reserveCapacity(sorted.count)
     for t in sorted where unique.last != t { unique.append(t) }
