@@ -4,10 +4,14 @@ import Foundation
 //
 //   osstats-bench generate N P SEED FILE   simulate N rows with P covariates into FILE (CSV)
 //   osstats-bench cox FILE REPEATS         read FILE, fit the Cox model (Efron) REPEATS times
+//   osstats-bench generate-km N SEED FILE  simulate N two-arm patients (time,status,group) into FILE
+//   osstats-bench km FILE REPEATS          read FILE, Kaplan–Meier medians + log-rank REPEATS times
 
 let usage = """
   usage: osstats-bench generate N P SEED FILE
          osstats-bench cox FILE REPEATS
+         osstats-bench generate-km N SEED FILE
+         osstats-bench km FILE REPEATS
   """
 
 func fail(_ message: String) -> Never {
@@ -27,6 +31,13 @@ do {
   case "cox":
     guard arguments.count == 3, let repeats = Int(arguments[2]), repeats > 0 else { fail(usage) }
     try CoxBench.run(path: arguments[1], repeats: repeats)
+  case "generate-km":
+    guard arguments.count == 4, let n = Int(arguments[1]), let seed = UInt64(arguments[2]), n > 0
+    else { fail(usage) }
+    print(try KMBench.write(n: n, seed: seed, to: arguments[3]))
+  case "km":
+    guard arguments.count == 3, let repeats = Int(arguments[2]), repeats > 0 else { fail(usage) }
+    try KMBench.run(path: arguments[1], repeats: repeats)
   default:
     fail(usage)
   }
