@@ -16,6 +16,7 @@ public indirect enum JSONValue: Sendable, Equatable {
   /// An object with ordered keys.
   case object([(String, JSONValue)])
 
+  /// Equal when they serialize to the same text.
   public static func == (a: JSONValue, b: JSONValue) -> Bool {
     a.serialized() == b.serialized()
   }

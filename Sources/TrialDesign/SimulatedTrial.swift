@@ -6,7 +6,9 @@ public struct SimulatedPatient: Sendable, Equatable {
   /// What the analysis at the cut-off sees: follow-up time from entry and whether it ends in the
   /// event (status 1) or in censoring (status 0).
   public struct Observation: Sendable, Equatable {
+    /// Follow-up time from entry.
     public let time: Double
+    /// Whether the follow-up ends in the event.
     public let event: Bool
   }
 
@@ -16,8 +18,11 @@ public struct SimulatedPatient: Sendable, Equatable {
   public let stratum: Int
   /// Index into ``TrialSimulationDesign/arms``.
   public let arm: Int
+  /// Calendar time of entry.
   public let entry: Double
+  /// Time from entry to the event, as drawn.
   public let eventTime: Double
+  /// Time from entry to dropout (+∞ without dropout).
   public let dropoutTime: Double
   /// Nil when the patient entered after the cut-off and is excluded from the analysis.
   public internal(set) var observation: Observation?
@@ -26,8 +31,11 @@ public struct SimulatedPatient: Sendable, Equatable {
 /// The result of ``simulateTrial(design:seed:index:)``: every randomized patient and the data at
 /// the analysis cut-off.
 public struct SimulatedTrial: Sendable {
+  /// The design simulated.
   public let design: TrialSimulationDesign
+  /// The seed of the study.
   public let seed: UInt64
+  /// The trial's index (its stream is derived from seed and index).
   public let index: UInt64
   /// All n randomized patients, in order of entry (id 1…n).
   public let patients: [SimulatedPatient]

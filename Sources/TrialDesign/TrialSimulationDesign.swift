@@ -23,10 +23,14 @@ public struct TrialSimulationDesign: Sendable {
   /// integer; [1, 1] is 1:1, [2, 1] is 2:1) and its survival in every stratum without a
   /// stratum-specific entry.
   public struct Arm: Sendable, Equatable {
+    /// The arm's name.
     public var name: String
+    /// Its allocation ratio.
     public var allocation: Int
+    /// Its survival.
     public var survival: ArmSurvival
 
+    /// An arm.
     public init(name: String, allocation: Int = 1, survival: ArmSurvival) {
       self.name = name
       self.allocation = allocation
@@ -45,10 +49,14 @@ public struct TrialSimulationDesign: Sendable {
   /// name, level names, and each level's prevalence in the population (non-negative, summing to
   /// 1 within 1e-9).
   public struct StratificationFactor: Sendable, Equatable {
+    /// The factor's name.
     public var name: String
+    /// Its levels.
     public var levels: [String]
+    /// The prevalence of each level (summing to 1).
     public var prevalences: [Double]
 
+    /// A factor.
     public init(name: String, levels: [String], prevalences: [Double]) {
       self.name = name
       self.levels = levels
@@ -58,18 +66,25 @@ public struct TrialSimulationDesign: Sendable {
 
   /// One stratum: the level of each factor (indices and names), its label and its probability.
   public struct Stratum: Sendable, Equatable {
+    /// The level of each factor, by index.
     public let levelIndices: [Int]
+    /// The level of each factor, by name.
     public let levels: [String]
+    /// The stratum's label (levels joined by /, or all).
     public let label: String
+    /// Its probability (product of the prevalences).
     public let probability: Double
   }
 
   /// Survival specific to one stratum, given by its level names (one per factor, in factor order),
   /// with one specification per arm; it replaces the arms' default survival in that stratum.
   public struct StratumSurvival: Sendable, Equatable {
+    /// The stratum, one level per factor.
     public var levels: [String]
+    /// Survival of each arm in that stratum.
     public var arms: [ArmSurvival]
 
+    /// An override.
     public init(levels: [String], arms: [ArmSurvival]) {
       self.levels = levels
       self.arms = arms
@@ -167,13 +182,21 @@ public struct TrialSimulationDesign: Sendable {
     case events(Int)
   }
 
+  /// The arms, control first.
   public let arms: [Arm]
+  /// The permuted-block size.
   public let blockSize: Int
+  /// The stratification factors.
   public let factors: [StratificationFactor]
+  /// Stratum-specific survival overrides.
   public let stratumSurvival: [StratumSurvival]
+  /// The accrual pattern.
   public let accrual: Accrual
+  /// The dropout process.
   public let dropout: Dropout
+  /// Patients per trial.
   public let patients: Int
+  /// When the analysis happens.
   public let cutoff: AnalysisCutoff
 
   /// Every stratum, in row-major order of the factors' levels.

@@ -40,6 +40,7 @@ public struct Xoshiro256StarStar: Sendable, Equatable {
     return Xoshiro256StarStar(seed: seed ^ indexHash.next())
   }
 
+  /// Equal when the states are equal.
   public static func == (lhs: Xoshiro256StarStar, rhs: Xoshiro256StarStar) -> Bool {
     lhs.state == rhs.state
   }
