@@ -54,12 +54,6 @@ public struct SurvivalData: Sendable, Equatable {
   /// Number of subjects.
   public var count: Int { time.count }
 
-  /// The same subjects with the event indicator reversed (censorings become the events), as used
-  /// for the reverse Kaplan–Meier estimate of follow-up.
-  public var reversed: SurvivalData {
-    SurvivalData(unchecked: time, event.map { !$0 }, group, groupLabels, stratum, strataLabels)
-  }
-
   /// The subjects whose row index is in `rows`, keeping all group and stratum labels.
   public func subset(_ rows: [Int]) -> SurvivalData {
     SurvivalData(

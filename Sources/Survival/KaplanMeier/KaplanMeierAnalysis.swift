@@ -166,9 +166,8 @@ public struct KaplanMeierAnalysis: Sendable {
     }
     if groups.count > 1 {
       let pooled = SurvivalData(
-        unchecked: input.time, input.event.map { !$0 }, [Int](repeating: 0, count: input.count),
-        ["all"])
-      followUpOverall = KaplanMeier(table: RiskSetTable(pooled), group: 0, label: "all")
+        unchecked: input.time, input.event, [Int](repeating: 0, count: input.count), ["all"])
+      followUpOverall = KaplanMeier(table: RiskSetTable(pooled).reversed, group: 0, label: "all")
         .median(type: type, level: level)
     } else {
       followUpOverall = groups.first?.followUp

@@ -65,17 +65,6 @@ public struct LogRankTest: Sendable {
     try self.init(data: prepared, sums: sums, index: 0)
   }
 
-  /// Several tests of the same data in one pass.
-  public static func tests(data: SurvivalData, weights: [LogRankWeights], timeFix: Bool = true)
-    throws(LogRankError) -> [LogRankTest]
-  {
-    let prepared = try prepare(data, timeFix: timeFix)
-    let sums = LogRankSums(data: prepared, weights: weights)
-    var out: [LogRankTest] = []
-    for i in weights.indices { out.append(try LogRankTest(data: prepared, sums: sums, index: i)) }
-    return out
-  }
-
   /// Checks the groups and applies the near-tie merge.
   static func prepare(_ data: SurvivalData, timeFix: Bool) throws(LogRankError) -> SurvivalData {
     guard data.groupLabels.count >= 2 else {
