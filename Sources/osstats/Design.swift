@@ -1,0 +1,221 @@
+import ArgumentParser
+import Foundation
+import Survival
+import SurvivalReport
+import TrialDesign
+
+/// Spending and boundary names on the command line.
+enum SpendingName: String, CaseIterable, ExpressibleByArgument {
+  case lanDemetsObf = "lan-demets-obf"
+  case lanDemetsPocock = "lan-demets-pocock"
+  case hsd
+  case kimDemets = "kim-demets"
+  case obf, pocock
+  case haybittlePeto = "haybittle-peto"
+}
+
+/// Futility spending names (β-spending functions).
+enum FutilitySpendingName: String, CaseIterable, ExpressibleByArgument {
+  case lanDemetsObf = "lan-demets-obf"
+  case lanDemetsPocock = "lan-demets-pocock"
+  case hsd
+  case kimDemets = "kim-demets"
+}
+
+extension EventsMethod: ExpressibleByArgument {}
+
+struct Design: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "design",
+    abstract: "Plan a group-sequential OS trial: boundaries, events per look, patients and analysis times.",
+    discussion: """
+      Efficacy boundaries by an alpha-spending function (Lan-DeMets O'Brien-Fleming or Pocock type, \
+      Hwang-Shih-DeCani with --gamma, Kim-DeMets power with --rho) or a classical boundary (obf, \
+      pocock, haybittle-peto), computed by recursive numerical integration on the canonical joint \
+      distribution of the z statistics; optional futility boundaries by beta spending or fixed z, \
+      binding or not. Events by Schoenfeld (default), Freedman or Hsieh-Freedman, inflated for the \
+      sequential design; with --control-median and --accrual-time, patients (or, with --patients, \
+      the follow-up) and the expected calendar time of each look under uniform accrual and \
+      exponential survival and dropout (rpact's expected-events method).
+
+      z is the log-rank statistic in the favourable direction: positive when the experimental arm \
+      has fewer deaths. --output FILE.json writes the design file that osstats monitor reads, and \
+      the boundaries table still goes to standard output.
+
+      Examples:
+        osstats design --hr 0.6 --information-fractions 0.5,1 --output design.json
+        osstats design --hr 0.7 --power 0.9 --looks 3 --spending hsd --gamma -4 --futility-spending lan-demets-obf
+        osstats design --hr 0.6 --information-fractions 0.5,1 --control-median 6 --accrual-time 42 --patients 142 --strata stratum
+      """
+  )
+
+  @Option(help: "Design hazard ratio, experimental : control. Example: --hr 0.6")
+  var hr: Double
+
+  @Option(help: "Overall type I error (two-sided total when --sided 2; default 0.025). Example: --alpha 0.025")
+  var alpha: Double = 0.025
+
+  @Option(help: "1 for a one-sided test (default), 2 for a symmetric two-sided test. Example: --sided 1")
+  var sided: Int = 1
+
+  @Option(help: "Power at the design hazard ratio (default 0.8). Example: --power 0.9")
+  var power: Double = 0.8
+
+  @Option(help: "Allocation ratio experimental : control (default 1). Example: --allocation 2")
+  var allocation: Double = 1
+
+  @Option(name: .customLong("information-fractions"), help: "Information fractions of the looks, increasing, ending at 1. Example: --information-fractions 0.5,1")
+  var informationFractions: NumberList?
+
+  @Option(help: "Number of equally spaced looks (default 1, a fixed design). Example: --looks 3")
+  var looks: Int?
+
+  @Option(help: "Efficacy boundary: lan-demets-obf (default), lan-demets-pocock, hsd, kim-demets, obf, pocock, haybittle-peto. Example: --spending hsd")
+  var spending: SpendingName = .lanDemetsObf
+
+  @Option(help: "Hwang-Shih-DeCani gamma (with --spending hsd). Example: --gamma -4")
+  var gamma: Double?
+
+  @Option(help: "Kim-DeMets power rho (with --spending kim-demets). Example: --rho 3")
+  var rho: Double?
+
+  @Option(name: .customLong("haybittle-peto-z"), help: "Interim z of the Haybittle-Peto boundary (default 3). Example: --haybittle-peto-z 3.29")
+  var haybittlePetoZ: Double?
+
+  @Option(name: .customLong("futility-spending"), help: "Futility by beta spending with this function: lan-demets-obf, lan-demets-pocock, hsd, kim-demets. Example: --futility-spending lan-demets-obf")
+  var futilitySpending: FutilitySpendingName?
+
+  @Option(name: .customLong("futility-gamma"), help: "Gamma of an hsd futility spending function. Example: --futility-gamma -2")
+  var futilityGamma: Double?
+
+  @Option(name: .customLong("futility-rho"), help: "Rho of a kim-demets futility spending function. Example: --futility-rho 2")
+  var futilityRho: Double?
+
+  @Option(name: .customLong("futility-bounds"), help: "Fixed futility z at each interim look. Example: --futility-bounds 0,0")
+  var futilityBounds: NumberList?
+
+  @Flag(name: .customLong("binding-futility"), help: "Make the futility boundary binding (it then lowers the efficacy boundary). Example: --binding-futility")
+  var bindingFutility = false
+
+  @Option(help: "Events formula: schoenfeld (default), freedman, hsieh-freedman. Example: --method freedman")
+  var method: EventsMethod = .schoenfeld
+
+  @Option(name: .customLong("max-events"), help: "Planned maximum events when fixed by the protocol (default: computed). Example: --max-events 121")
+  var maxEvents: Int?
+
+  @Option(name: .customLong("control-median"), help: "Control-arm median survival (months), for patients and analysis times. Example: --control-median 6")
+  var controlMedian: Double?
+
+  @Option(name: .customLong("accrual-time"), help: "Accrual duration (months, uniform accrual). Example: --accrual-time 42")
+  var accrualTime: Double?
+
+  @Option(name: .customLong("follow-up"), help: "Follow-up after the end of accrual (months); gives the patients needed. Example: --follow-up 12")
+  var followUp: Double?
+
+  @Option(help: "Planned patients; gives the follow-up needed. Example: --patients 142")
+  var patients: Int?
+
+  @Option(name: .customLong("dropout-rate"), help: "Probability of dropping out by --dropout-time in each arm (default 0). Example: --dropout-rate 0.05")
+  var dropoutRate: Double = 0
+
+  @Option(name: .customLong("dropout-time"), help: "Time to which --dropout-rate refers (months, default 12). Example: --dropout-time 12")
+  var dropoutTime: Double = 12
+
+  @Option(help: "Stratification factors of the primary analysis, recorded in the design file. Example: --strata stratum")
+  var strata: NameList?
+
+  @OptionGroup var output: OutputOptions
+
+  func validate() throws {
+    if informationFractions != nil && looks != nil {
+      throw ValidationError("give --information-fractions or --looks, not both")
+    }
+    if let k = looks, k < 1 || k > 20 { throw ValidationError("--looks must be between 1 and 20, not \(k)") }
+    if gamma != nil && spending != .hsd { throw ValidationError("--gamma is for --spending hsd") }
+    if rho != nil && spending != .kimDemets { throw ValidationError("--rho is for --spending kim-demets") }
+    if spending == .hsd && gamma == nil { throw ValidationError("--spending hsd needs --gamma") }
+    if spending == .kimDemets && rho == nil { throw ValidationError("--spending kim-demets needs --rho") }
+    if haybittlePetoZ != nil && spending != .haybittlePeto { throw ValidationError("--haybittle-peto-z is for --spending haybittle-peto") }
+    if futilitySpending != nil && futilityBounds != nil {
+      throw ValidationError("give --futility-spending or --futility-bounds, not both")
+    }
+    if futilitySpending == .hsd && futilityGamma == nil { throw ValidationError("--futility-spending hsd needs --futility-gamma") }
+    if futilitySpending == .kimDemets && futilityRho == nil { throw ValidationError("--futility-spending kim-demets needs --futility-rho") }
+    if bindingFutility && futilitySpending == nil && futilityBounds == nil {
+      throw ValidationError("--binding-futility needs --futility-spending or --futility-bounds")
+    }
+    let accrualGiven = controlMedian != nil || accrualTime != nil || followUp != nil
+    if accrualGiven && (controlMedian == nil || accrualTime == nil) {
+      throw ValidationError("patients and analysis times need both --control-median and --accrual-time")
+    }
+    if accrualGiven && followUp == nil && patients == nil {
+      throw ValidationError("give --follow-up (to compute the patients) or --patients (to compute the follow-up)")
+    }
+    if followUp != nil && patients != nil {
+      throw ValidationError("give --follow-up or --patients, not both: the other follows from them")
+    }
+    if let p = patients, p < 1 { throw ValidationError("--patients must be positive, not \(p)") }
+  }
+
+  func run() throws {
+    try reportingFailures {
+      let fractions: [Double]
+      if let given = informationFractions?.values {
+        fractions = given
+      } else {
+        let k = looks ?? 1
+        fractions = (1...k).map { Double($0) / Double(k) }
+      }
+      let efficacy: EfficacyBoundary
+      switch spending {
+      case .lanDemetsObf: efficacy = .spending(.lanDeMetsOBrienFleming)
+      case .lanDemetsPocock: efficacy = .spending(.lanDeMetsPocock)
+      case .hsd: efficacy = .spending(.hwangShihDeCani(gamma: gamma ?? 0))
+      case .kimDemets: efficacy = .spending(.kimDeMets(rho: rho ?? 1))
+      case .obf: efficacy = .obrienFleming
+      case .pocock: efficacy = .pocock
+      case .haybittlePeto: efficacy = .haybittlePeto(interimZ: haybittlePetoZ ?? 3)
+      }
+      var futility: FutilityBoundary = .none
+      if let bounds = futilityBounds?.values { futility = .fixed(bounds) }
+      switch futilitySpending {
+      case .lanDemetsObf: futility = .betaSpending(.lanDeMetsOBrienFleming)
+      case .lanDemetsPocock: futility = .betaSpending(.lanDeMetsPocock)
+      case .hsd: futility = .betaSpending(.hwangShihDeCani(gamma: futilityGamma ?? 0))
+      case .kimDemets: futility = .betaSpending(.kimDeMets(rho: futilityRho ?? 1))
+      case nil: break
+      }
+      let design: GroupSequentialDesign
+      do {
+        let boundaries = try GroupSequentialBoundaries(
+          fractions: fractions, alpha: alpha, sided: sided, beta: 1 - power, efficacy: efficacy, futility: futility,
+          bindingFutility: bindingFutility)
+        var accrual: GroupSequentialDesign.Accrual?
+        if let m = controlMedian, let a = accrualTime {
+          accrual = .init(controlMedian: m, accrualTime: a, followUp: followUp, dropoutRate: dropoutRate, dropoutTime: dropoutTime)
+        }
+        design = try GroupSequentialDesign(
+          boundaries: boundaries, hazardRatio: hr, allocation: allocation, method: method, accrual: accrual,
+          patients: patients, maxEvents: maxEvents, strata: strata?.values ?? [])
+      } catch let e as GroupSequentialError {
+        throw Failure(ExitStatus.usage, "design: \(e.description)")
+      } catch let e as GroupSequentialDesign.PlanError {
+        throw Failure(ExitStatus.usage, "design: \(e.description)")
+      }
+      let report = DesignReport(design: design, version: osstatsVersion, command: commandLine())
+      try output.write(report)
+      // The design file goes to --output; the table is still shown on the terminal.
+      if output.output != nil, output.output != "-", output.resolvedFormat != .text {
+        FileHandle.standardOutput.write(Data(report.text().utf8))
+      }
+    }
+  }
+}
+
+/// The command line as typed, for reproduction (arguments with spaces or quotes are quoted).
+func commandLine() -> String {
+  CommandLine.arguments.enumerated().map { i, a in
+    let word = i == 0 ? "osstats" : a
+    return word.contains(where: { " \"'$\\".contains($0) }) ? "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'" : word
+  }.joined(separator: " ")
+}

@@ -1,0 +1,274 @@
+import ArgumentParser
+import Foundation
+import Survival
+import SurvivalReport
+import TrialDesign
+
+/// Earlier looks given as EVENTS:Z pairs (`96:1.2,130:2.1`).
+struct LookList: ExpressibleByArgument {
+  let looks: [ObservedLook]
+
+  init?(argument: String) {
+    var looks: [ObservedLook] = []
+    for part in argument.split(separator: ",", omittingEmptySubsequences: false) {
+      let pair = part.split(separator: ":", omittingEmptySubsequences: false)
+      guard pair.count == 2,
+        let events = Double(pair[0].trimmingCharacters(in: .whitespaces)), events.isFinite, events > 0,
+        let z = Double(pair[1].trimmingCharacters(in: .whitespaces)), z.isFinite
+      else { return nil }
+      looks.append(ObservedLook(events: events, z: z))
+    }
+    guard !looks.isEmpty else { return nil }
+    self.looks = looks
+  }
+}
+
+struct Monitor: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "monitor",
+    abstract: "Analyse trial data against a group-sequential design: interim, final or termination analysis.",
+    discussion: """
+      Reads the data and the design file written by osstats design. Counts the events (after an \
+      optional calendar cut-off), computes the information fraction t = events / planned maximum, \
+      the log-rank z (stratified by the design's strata or --strata) in the favourable direction \
+      (positive when the experimental arm has fewer deaths than expected), and recomputes the \
+      boundary at the observed information, keeping the alpha spent at earlier looks \
+      (--previous-looks). Reports the decision, conditional power under the current trend and the \
+      design HR, flat-prior predictive power, the repeated confidence interval for the HR and, \
+      when a boundary is crossed or at the final analysis, the stage-wise ordering p-value and the \
+      median-unbiased HR with its confidence interval.
+
+      A look is final when --final is given, it is the design's last look, or the events reach \
+      the planned maximum; a final look spends all remaining alpha (under- and over-running). \
+      --terminated reports a trial stopped early for a reason other than a boundary: planned \
+      against observed patients and events, both readings (the interim boundary at the observed \
+      fraction, and the final analysis spending all remaining alpha), the result against each, \
+      and conditional power had it continued, labelled hypothetical.
+
+      Examples:
+        osstats monitor Datasets/simulated_trial_73.csv --design Datasets/design_simulated_trial.json --group arm --terminated
+        osstats monitor trial.csv --design design.json --group arm --cutoff 24 --entry entry
+        osstats monitor trial.csv --design design.json --group arm --previous-looks 61:1.1 --final
+      """
+  )
+
+  @OptionGroup var input: InputOptions
+
+  @Option(help: "The design file written by osstats design. Example: --design design.json")
+  var design: String
+
+  @Option(help: "The experimental arm's value in the group column (default: the second in sorted order). Example: --experimental salvage+dexamethasone")
+  var experimental: String?
+
+  @Option(help: "Stratification columns of the log-rank test (default: the design's strata). Example: --strata stratum")
+  var strata: NameList?
+
+  @Flag(name: .customLong("no-strata"), help: "Unstratified log-rank test even when the design names strata. Example: --no-strata")
+  var noStrata = false
+
+  @Option(help: "Calendar cut-off, in the unit of --entry (months from the first entry) or a date YYYY-MM-DD when --entry holds dates. Example: --cutoff 36")
+  var cutoff: String?
+
+  @Option(help: "Column with each patient's calendar entry time or date, for --cutoff (default: entry). Example: --entry randdt")
+  var entry: String?
+
+  @Option(name: .customLong("time-unit"), help: "Unit of the time column when --cutoff is a date: days, weeks, months (default) or years. Example: --time-unit days")
+  var timeUnit: TimeUnit = .months
+
+  @Option(name: .customLong("previous-looks"), help: "Earlier looks as EVENTS:Z (z in the favourable direction), in order. Example: --previous-looks 61:1.1")
+  var previousLooks: LookList?
+
+  @Flag(help: "Treat this look as the final analysis: spend all remaining alpha. Example: --final")
+  var final = false
+
+  @Flag(help: "Termination analysis of a trial stopped early for a reason other than a boundary. Example: --terminated")
+  var terminated = false
+
+  @OptionGroup var output: OutputOptions
+
+  enum TimeUnit: String, ExpressibleByArgument {
+    case days, weeks, months, years
+    var days: Double {
+      switch self {
+      case .days: 1
+      case .weeks: 7
+      case .months: 30.4375
+      case .years: 365.25
+      }
+    }
+  }
+
+  func validate() throws {
+    if noStrata && strata != nil { throw ValidationError("--no-strata and --strata cannot be used together") }
+    if final && terminated { throw ValidationError("--terminated reports both readings; --final is not needed") }
+    if entry != nil && cutoff == nil { throw ValidationError("--entry is for --cutoff") }
+  }
+
+  func run() throws {
+    try reportingFailures {
+      let plan = try loadDesign()
+      let strataColumns = noStrata ? [] : (strata?.values ?? plan.strata)
+      let entryColumn = cutoff != nil ? (entry ?? "entry") : nil
+      var (loaded, summary) = try input.load(
+        strata: strataColumns, extra: entryColumn.map { [$0] } ?? [],
+        extraOptions: entryColumn.map { [$0: "--entry"] } ?? [:])
+      guard loaded.mapping.group != nil else {
+        throw Failure(ExitStatus.usage, "\(input.displayName): monitor compares two arms: name the group column with --group")
+      }
+      var warnings = summary.warnings
+      if let cutoff, let column = entryColumn {
+        let (data, dropped) = try applyCutoff(cutoff, column: column, loaded: loaded)
+        loaded.data = data
+        summary = InputSummary(file: summary.file, sha256: summary.sha256, loaded: loaded)
+        if dropped > 0 { warnings.append("\(dropped) patients entered after the cut-off \(cutoff) and are not counted") }
+      }
+      let data = loaded.data
+      guard data.groupLabels.count == 2 else {
+        throw Failure(ExitStatus.data, "\(input.displayName): monitor compares two arms; the group column has \(data.groupLabels.count)")
+      }
+      let experimentalIndex: Int
+      if let e = experimental {
+        guard let i = data.groupLabels.firstIndex(of: e) else {
+          throw Failure(
+            ExitStatus.usage,
+            "\(input.displayName): --experimental \(e) is not an arm; the arms are \(data.groupLabels.joined(separator: ", "))")
+        }
+        experimentalIndex = i
+      } else {
+        experimentalIndex = 1
+      }
+      let comparison: TwoArmComparison
+      do {
+        comparison = try TwoArmComparison(data: data)
+      } catch {
+        throw Failure(ExitStatus.data, "\(input.displayName): \((error as? LogRankError)?.message ?? "\(error)")")
+      }
+      let rawZ = comparison.stratifiedLogRankZ ?? comparison.logRankZ
+      let z = experimentalIndex == 1 ? -rawZ : rawZ
+      let events = Double(comparison.events.reduce(0, +))
+      let history = (previousLooks?.looks ?? []) + [ObservedLook(events: events, z: z)]
+      let b = plan.boundaries
+      var readings: [SequentialAnalysis] = []
+      let kind: MonitorReport.Kind
+      do {
+        if terminated {
+          kind = .termination
+          let t = events / Double(plan.maxEvents)
+          if t < 1 && history.count < b.fractions.count {
+            readings.append(try analysis(plan, history, .interim))
+          }
+          readings.append(try analysis(plan, history, .final))
+        } else {
+          let a = try analysis(plan, history, final ? .final : nil)
+          kind = a.reading == .final ? .final : .interim
+          readings.append(a)
+        }
+      } catch let e as GroupSequentialError {
+        throw Failure(ExitStatus.data, "\(input.displayName): \(e.description)")
+      }
+      if !strataColumns.isEmpty && comparison.stratifiedLogRankZ == nil {
+        warnings.append("the strata \(strataColumns.joined(separator: ", ")) hold one level only: the log-rank test is unstratified")
+      }
+      if b.efficacy.spendingFunction == nil {
+        warnings.append("\(b.efficacy.label): boundaries are not recomputed at the observed information; each look uses its planned z")
+      }
+      var report = MonitorReport(
+        kind: kind, design: plan, designFile: design, input: summary, comparison: comparison, experimental: experimentalIndex,
+        readings: readings, cutoff: cutoff, version: osstatsVersion, command: commandLine())
+      report.warnings = warnings
+      try output.write(report)
+      if output.echoesWarnings { for w in warnings { warn(w) } }
+    }
+  }
+
+  private func analysis(_ plan: GroupSequentialDesign, _ history: [ObservedLook], _ reading: AnalysisReading?) throws
+    -> SequentialAnalysis
+  {
+    try SequentialAnalysis(
+      design: plan.boundaries, maxEvents: Double(plan.maxEvents), allocation: plan.allocation,
+      designHazardRatio: plan.hazardRatio, history: history, reading: reading)
+  }
+
+  private func loadDesign() throws -> GroupSequentialDesign {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: design, isDirectory: &isDirectory), !isDirectory.boolValue else {
+      throw Failure(ExitStatus.noInput, "\(design): cannot open: no such file")
+    }
+    let data: Data
+    do {
+      data = try Data(contentsOf: URL(fileURLWithPath: design))
+    } catch {
+      throw Failure(ExitStatus.noInput, "\(design): cannot open: \(error.localizedDescription)")
+    }
+    do {
+      return try DesignFile.parse(data)
+    } catch {
+      throw Failure(ExitStatus.data, "\(design): \(error.description)")
+    }
+  }
+
+  /// Censors every patient at the calendar cut-off and drops those who entered after it.
+  private func applyCutoff(_ cutoff: String, column: String, loaded: LoadedSurvivalData) throws -> (SurvivalData, Int) {
+    let values = loaded.columns[column] ?? []
+    let positions = loaded.positions[column] ?? []
+    let where_ = input.displayName
+    let cut: Double
+    let entries: [Double]
+    if let c = Double(cutoff), c.isFinite {
+      cut = c
+      entries = try values.enumerated().map { i, v in
+        guard let x = Double(v), x.isFinite else {
+          throw Failure(ExitStatus.data, "\(where_):\(loaded.lines[i]):\(positions[i]): \(column) '\(v)' is not a number (the cut-off is a number)")
+        }
+        return x
+      }
+    } else if let c = Self.day(cutoff) {
+      cut = c / timeUnit.days
+      entries = try values.enumerated().map { i, v in
+        guard let d = Self.day(v) else {
+          throw Failure(ExitStatus.data, "\(where_):\(loaded.lines[i]):\(positions[i]): \(column) '\(v)' is not a date YYYY-MM-DD (the cut-off is a date)")
+        }
+        return d / timeUnit.days
+      }
+    } else {
+      throw Failure(ExitStatus.usage, "--cutoff '\(cutoff)' is neither a number nor a date YYYY-MM-DD")
+    }
+    let d = loaded.data
+    var keep: [Int] = []
+    var time: [Double] = []
+    var event: [Bool] = []
+    for i in 0..<d.count where entries[i] < cut {
+      keep.append(i)
+      let window = cut - entries[i]
+      time.append(min(d.time[i], window))
+      event.append(d.event[i] && d.time[i] <= window)
+    }
+    do {
+      let data = try SurvivalData(
+        time: time, event: event, group: keep.map { d.group[$0] }, groupLabels: d.groupLabels,
+        stratum: keep.map { d.stratum[$0] }, strataLabels: d.strataLabels)
+      return (data, d.count - keep.count)
+    } catch {
+      throw Failure(ExitStatus.software, "\(where_): cut-off: \(error)")
+    }
+  }
+
+  /// Days since 1970-01-01 of a proleptic Gregorian date YYYY-MM-DD; nil when not such a date.
+  static func day(_ s: String) -> Double? {
+    let parts = s.split(separator: "-", omittingEmptySubsequences: false)
+    guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+      let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]), (1...12).contains(m), (1...31).contains(d)
+    else { return nil }
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+    let lengths = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+    guard d <= lengths[m - 1] else { return nil }
+    // Days from civil (Howard Hinnant's algorithm).
+    let yy = m <= 2 ? y - 1 : y
+    let era = (yy >= 0 ? yy : yy - 399) / 400
+    let yoe = yy - era * 400
+    let mp = (m + 9) % 12
+    let doy = (153 * mp + 2) / 5 + d - 1
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+    return Double(era * 146_097 + doe - 719_468)
+  }
+}

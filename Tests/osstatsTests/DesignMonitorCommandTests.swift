@@ -1,0 +1,150 @@
+import Foundation
+import Testing
+
+/// `osstats design` and `osstats monitor`, run as a user would. Expected numbers are rpact 3.3.4's
+/// (Datasets/References/group_sequential_reference.json, written by group_sequential_reference.R).
+@Suite struct DesignMonitorCommandTests {
+  static let example = [
+    "design", "--hr", "0.6", "--information-fractions", "0.5,1", "--control-median", "6", "--accrual-time", "42",
+    "--patients", "142", "--strata", "stratum",
+  ]
+
+  @Test("design: the JSON contract and rpact's numbers; the committed example design is what the command writes")
+  func designContract() throws {
+    let run = try osstats(Self.example + ["--format", "json"])
+    #expect(run.status == 0)
+    let doc = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+    #expect(doc["analysis"] as? String == "design")
+    #expect(doc["alpha"] as? Double == 0.025)
+    #expect(doc["sided"] as? Int == 1)
+    #expect(doc["spending"] as? String == "lan-demets-obf")
+    #expect(doc["max_events"] as? Int == 121)
+    // rpact getDesignGroupSequential(kMax = 2, typeOfDesign = "asOF"): 2.962588042727548, 1.9685956463217735;
+    // Schoenfeld events for HR 0.6, power 0.8: 120.31570437749926.
+    let fixed = try #require(doc["fixed_design_events"] as? Double)
+    #expect(abs(fixed - 120.31570437749926) < 1e-9)
+    let looks = try #require(doc["looks"] as? [[String: Any]])
+    #expect(looks.count == 2)
+    #expect(looks.map { $0["events"] as? Int } == [61, 121])
+    #expect(looks[0]["information_fraction"] as? Double == 0.5)
+    #expect(looks[0]["futility_z"] is NSNull)
+    let z = looks.compactMap { $0["efficacy_z"] as? Double }
+    #expect(abs(z[0] - 2.962588042727548) < 1e-7 && abs(z[1] - 1.9685956463217735) < 1e-7)
+    #expect(abs((looks[0]["cumulative_alpha"] as? Double ?? 0) - 0.0015253227579889016) < 1e-15)
+    #expect(abs((looks[0]["nominal_p"] as? Double ?? 0) - 0.001525322757989002) < 1e-12)
+    // rpact getSampleSizeSurvival(..., maxNumberOfSubjects = 142): follow-up 6.673932122615589.
+    let accrual = try #require(doc["accrual"] as? [String: Any])
+    #expect(abs((accrual["follow_up"] as? Double ?? 0) - 6.673932122615589) < 1e-6)
+    #expect(doc["strata"] as? [String] == ["stratum"])
+    // The committed design file is this command's output but for the command line it records.
+    let committed = try String(contentsOf: repository.appendingPathComponent("Datasets/design_simulated_trial.json"), encoding: .utf8)
+    func body(_ s: String) -> String { s.split(separator: "\n").filter { !$0.contains("\"command\"") }.joined(separator: "\n") }
+    #expect(body(committed) == body(run.stdout))
+  }
+
+  @Test("design: --output writes the design file and still prints the table")
+  func designOutput() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("osstats-design-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let path = dir.appendingPathComponent("design.json").path
+    let run = try osstats(Self.example + ["--output", path])
+    #expect(run.status == 0)
+    #expect(run.stdout.contains("Look  Fraction  Events  Efficacy z"))
+    #expect(run.stdout.contains("2.9626"))
+    let written = try String(contentsOfFile: path, encoding: .utf8)
+    #expect(written.hasPrefix("{\n  \"analysis\": \"design\""))
+  }
+
+  @Test(
+    "design: bad settings are usage errors with a clear message",
+    arguments: [
+      (["--hr", "0.6", "--information-fractions", "0.5,0.4,1"], "information fractions must increase"),
+      (["--hr", "0.6", "--information-fractions", "0.5,0.8"], "end at 1"),
+      (["--hr", "0.6", "--alpha", "0.6"], "alpha must lie in (0, 0.5)"),
+      (["--hr", "0.6", "--alpha", "0"], "alpha must lie in (0, 0.5)"),
+      (["--hr", "0.6", "--looks", "3", "--max-events", "2"], "3 looks need at least 3 events"),
+      (["--hr", "0.6", "--spending", "hsd"], "--spending hsd needs --gamma"),
+      (["--hr", "1"], "hazard ratio must be positive and not 1"),
+      (["--hr", "0.6", "--looks", "2", "--futility-bounds", "0,0"], "expected 1 (one per interim look), got 2"),
+    ])
+  func designErrors(arguments: [String], message: String) throws {
+    let run = try osstats(["design"] + arguments)
+    #expect(run.status == 64)
+    #expect(run.stderr.contains(message), "\(run.stderr)")
+  }
+
+  @Test("monitor --terminated on the simulated cohort: both readings with rpact's numbers")
+  func termination() throws {
+    let run = try osstats([
+      "monitor", "Datasets/simulated_trial_73.csv", "--design", "Datasets/design_simulated_trial.json", "--group", "arm",
+      "--terminated", "--format", "json",
+    ])
+    #expect(run.status == 0, "\(run.stderr)")
+    let doc = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+    #expect(doc["kind"] as? String == "termination")
+    #expect((doc["patients"] as? [String: Any])?["planned"] as? Int == 142)
+    #expect((doc["patients"] as? [String: Any])?["observed"] as? Int == 73)
+    #expect((doc["events"] as? [String: Any])?["observed"] as? Int == 64)
+    #expect(doc["stratified"] as? Bool == true)
+    // survival 3.5-3 survdiff(... + strata(stratum)): z = 0.9062419516237076 (favourable direction).
+    let z = try #require((doc["logrank"] as? [String: Any])?["z"] as? Double)
+    #expect(abs(z - 0.9062419516237076) < 1e-9)
+    let readings = try #require(doc["readings"] as? [[String: Any]])
+    #expect(readings.map { $0["reading"] as? String } == ["interim", "final"])
+    let interim = try #require((readings[0]["looks"] as? [[String: Any]])?.first)
+    // rpact getAnalysisResults(maxInformation = 121): c1 = 2.869340971703811, CP 0.14527115 / 0.50644051.
+    #expect(abs((interim["efficacy_z"] as? Double ?? 0) - 2.869340971703811) < 1e-7)
+    let cp = try #require(readings[0]["conditional_power"] as? [String: Any])
+    #expect(cp["hypothetical"] as? Bool == true)
+    #expect(abs((cp["trend"] as? Double ?? 0) - 0.14527115192663553) < 1e-6)
+    #expect(abs((cp["design_hr"] as? Double ?? 0) - 0.5064405064542719) < 1e-6)
+    let final = try #require((readings[1]["looks"] as? [[String: Any]])?.first)
+    #expect(abs((final["efficacy_z"] as? Double ?? 0) - 1.9599639845400536) < 1e-9)
+    #expect(final["decision"] as? String == "not_rejected")
+    let text = try osstats([
+      "monitor", "Datasets/simulated_trial_73.csv", "--design", "Datasets/design_simulated_trial.json", "--group", "arm",
+      "--terminated",
+    ])
+    #expect(text.stdout.contains("Conditional power had the trial continued (hypothetical)"))
+    #expect(text.stdout.contains("Patients: 73 of 142 planned"))
+  }
+
+  @Test("monitor: a calendar cut-off censors follow-up and drops later entries")
+  func cutoff() throws {
+    let run = try osstats([
+      "monitor", "Datasets/simulated_trial_73.csv", "--design", "Datasets/design_simulated_trial.json", "--group", "arm",
+      "--cutoff", "30", "--format", "json",
+    ])
+    #expect(run.status == 0, "\(run.stderr)")
+    let doc = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+    // Worked from the CSV: patients with entry < 30, events with entry + time <= 30.
+    let csv = try String(contentsOf: repository.appendingPathComponent("Datasets/simulated_trial_73.csv"), encoding: .utf8)
+    var patients = 0, events = 0
+    for line in csv.split(separator: "\n").dropFirst() {
+      let f = line.split(separator: ",")
+      let entry = Double(f[3])!, time = Double(f[4])!, status = f[5] == "1"
+      if entry < 30 {
+        patients += 1
+        if status && entry + time <= 30 { events += 1 }
+      }
+    }
+    #expect((doc["patients"] as? [String: Any])?["observed"] as? Int == patients)
+    #expect((doc["events"] as? [String: Any])?["observed"] as? Int == events)
+    #expect(doc["kind"] as? String == "interim")
+  }
+
+  @Test("monitor: a design file that does not parse, or does not exist, is named in a one-line error")
+  func badDesignFile() throws {
+    let broken = try temporaryFile("broken.json", "{\"analysis\": \"design\", ")
+    let run = try osstats(["monitor", "Datasets/aml.csv", "--design", broken, "--group", "x"])
+    #expect(run.status == 65)
+    #expect(run.stderr.hasPrefix("osstats: \(broken): not valid JSON"))
+    #expect(run.stderr.split(separator: "\n").count == 1)
+    let other = try temporaryFile("other.json", "{\"analysis\": \"km\"}")
+    let wrong = try osstats(["monitor", "Datasets/aml.csv", "--design", other, "--group", "x"])
+    #expect(wrong.status == 65)
+    #expect(wrong.stderr.contains("not a design file"))
+    let missing = try osstats(["monitor", "Datasets/aml.csv", "--design", "no-such-design.json", "--group", "x"])
+    #expect(missing.status == 66)
+  }
+}
