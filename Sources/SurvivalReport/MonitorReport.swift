@@ -130,7 +130,10 @@ public struct MonitorReport: Sendable, RenderedReport {
   }
 
   /// The JSON document.
-  public func json() -> String {
+  public func json() -> String { document.serialized() + "\n" }
+
+  /// The JSON document as a value (the report module embeds it).
+  public var document: JSONValue {
     let hr = hazardRatio
     let b = design.boundaries
     let designJSON: JSONValue = .object([
@@ -184,8 +187,7 @@ public struct MonitorReport: Sendable, RenderedReport {
       ("governing_reading", .string(governing)),
       ("warnings", .array(warnings.map { .string($0) })),
     ]
-    let doc: JSONValue = .object(members)
-    return doc.serialized() + "\n"
+    return .object(members)
   }
 
   // MARK: - Text and Markdown

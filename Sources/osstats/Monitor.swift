@@ -106,7 +106,7 @@ struct Monitor: ParsableCommand {
 
   func run() throws {
     try reportingFailures {
-      let plan = try loadDesign()
+      let plan = try Self.loadDesign(design)
       let strataColumns = noStrata ? [] : (strata?.values ?? plan.strata)
       let entryColumn = cutoff != nil ? (entry ?? "entry") : nil
       var (loaded, summary) = try input.load(
@@ -143,53 +143,61 @@ struct Monitor: ParsableCommand {
       } catch {
         throw Failure(ExitStatus.data, "\(input.displayName): \((error as? LogRankError)?.message ?? "\(error)")")
       }
-      let rawZ = comparison.stratifiedLogRankZ ?? comparison.logRankZ
-      let z = experimentalIndex == 1 ? -rawZ : rawZ
-      let events = Double(comparison.events.reduce(0, +))
-      let history = (previousLooks?.looks ?? []) + [ObservedLook(events: events, z: z)]
-      let b = plan.boundaries
-      var readings: [SequentialAnalysis] = []
-      let kind: MonitorReport.Kind
-      do {
-        if terminated {
-          kind = .termination
-          let t = events / Double(plan.maxEvents)
-          if t < 1 && history.count < b.fractions.count {
-            readings.append(try analysis(plan, history, .interim))
-          }
-          readings.append(try analysis(plan, history, .final))
-        } else {
-          let a = try analysis(plan, history, final ? .final : nil)
-          kind = a.reading == .final ? .final : .interim
-          readings.append(a)
-        }
-      } catch let e as GroupSequentialError {
-        throw Failure(ExitStatus.data, "\(input.displayName): \(e.description)")
-      }
+      var report = try Self.monitoring(
+        plan: plan, designFile: design, summary: summary, comparison: comparison, experimental: experimentalIndex,
+        previous: previousLooks?.looks ?? [], final: final, terminated: terminated, cutoff: cutoff, where: input.displayName)
       if !strataColumns.isEmpty && comparison.stratifiedLogRankZ == nil {
         warnings.append("the strata \(strataColumns.joined(separator: ", ")) hold one level only: the log-rank test is unstratified")
       }
-      if b.efficacy.spendingFunction == nil {
-        warnings.append("\(b.efficacy.label): boundaries are not recomputed at the observed information; each look uses its planned z")
-      }
-      var report = MonitorReport(
-        kind: kind, design: plan, designFile: design, input: summary, comparison: comparison, experimental: experimentalIndex,
-        readings: readings, cutoff: cutoff, version: osstatsVersion, command: commandLine())
-      report.warnings = warnings
+      report.warnings = warnings + report.warnings
       try output.write(report)
-      if output.echoesWarnings { for w in warnings { warn(w) } }
+      if output.echoesWarnings { for w in report.warnings { warn(w) } }
     }
   }
 
-  private func analysis(_ plan: GroupSequentialDesign, _ history: [ObservedLook], _ reading: AnalysisReading?) throws
-    -> SequentialAnalysis
-  {
-    try SequentialAnalysis(
-      design: plan.boundaries, maxEvents: Double(plan.maxEvents), allocation: plan.allocation,
-      designHazardRatio: plan.hazardRatio, history: history, reading: reading)
+  /// The monitoring analysis of `comparison` against `plan`: one reading, or both for a
+  /// termination analysis. Shared with `osstats report`.
+  static func monitoring(
+    plan: GroupSequentialDesign, designFile: String, summary: InputSummary, comparison: TwoArmComparison, experimental: Int,
+    previous: [ObservedLook], final: Bool, terminated: Bool, cutoff: String?, where place: String
+  ) throws -> MonitorReport {
+    let rawZ = comparison.stratifiedLogRankZ ?? comparison.logRankZ
+    let z = experimental == 1 ? -rawZ : rawZ
+    let events = Double(comparison.events.reduce(0, +))
+    let history = previous + [ObservedLook(events: events, z: z)]
+    let b = plan.boundaries
+    var readings: [SequentialAnalysis] = []
+    let kind: MonitorReport.Kind
+    func analysis(_ reading: AnalysisReading?) throws -> SequentialAnalysis {
+      try SequentialAnalysis(
+        design: plan.boundaries, maxEvents: Double(plan.maxEvents), allocation: plan.allocation,
+        designHazardRatio: plan.hazardRatio, history: history, reading: reading)
+    }
+    do {
+      if terminated {
+        kind = .termination
+        if events < Double(plan.maxEvents) && history.count < b.fractions.count {
+          readings.append(try analysis(.interim))
+        }
+        readings.append(try analysis(.final))
+      } else {
+        let a = try analysis(final ? .final : nil)
+        kind = a.reading == .final ? .final : .interim
+        readings.append(a)
+      }
+    } catch let e as GroupSequentialError {
+      throw Failure(ExitStatus.data, "\(place): \(e.description)")
+    }
+    var report = MonitorReport(
+      kind: kind, design: plan, designFile: designFile, input: summary, comparison: comparison, experimental: experimental,
+      readings: readings, cutoff: cutoff, version: osstatsVersion, command: commandLine())
+    if b.efficacy.spendingFunction == nil {
+      report.warnings.append("\(b.efficacy.label): boundaries are not recomputed at the observed information; each look uses its planned z")
+    }
+    return report
   }
-
-  private func loadDesign() throws -> GroupSequentialDesign {
+  /// Reads and parses the design file.
+  static func loadDesign(_ design: String) throws -> GroupSequentialDesign {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: design, isDirectory: &isDirectory), !isDirectory.boolValue else {
       throw Failure(ExitStatus.noInput, "\(design): cannot open: no such file")

@@ -7,7 +7,7 @@ let osstatsVersion = "0.1.0"
 struct OSStats: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "osstats",
-    abstract: "Overall-survival analysis: Kaplan-Meier, the log-rank family and Cox regression with R survival's numbers, group-sequential design and monitoring, and trial simulation.",
+    abstract: "Overall-survival analysis: Kaplan-Meier, the log-rank family and Cox regression with R survival's numbers, group-sequential design and monitoring, OS reports, and trial simulation.",
     discussion: """
       Every analysis command reads a CSV or TSV file (or - for standard input) with one row per subject, \
       and writes text, JSON, CSV or Markdown.
@@ -22,9 +22,10 @@ struct OSStats: ParsableCommand {
         osstats cox Datasets/aml.csv --covariates x
         osstats design --hr 0.6 --information-fractions 0.5,1 --output design.json
         osstats monitor Datasets/simulated_trial_73.csv --design design.json --group arm --terminated
+        osstats report Datasets/simulated_trial_73.csv --group arm --strata stratum --output report.html
         osstats simulate --trials 10000 --n 73 --median-control 6 --hr 0.7 --accrual 42 --events 60 --seed 1
       """,
     version: osstatsVersion,
-    subcommands: [KM.self, LogRank.self, Cox.self, Simulate.self, Design.self, Monitor.self]
+    subcommands: [KM.self, LogRank.self, Cox.self, Simulate.self, Design.self, Monitor.self, Report.self]
   )
 }

@@ -1,0 +1,199 @@
+import Foundation
+import LinearAlgebra
+
+/// The primary overall-survival comparison of an experimental arm with a control arm, as a trial
+/// report states it: Kaplan–Meier curves with medians, landmark survival, the restricted mean
+/// difference and reverse-KM follow-up (``KaplanMeierAnalysis``); the log-rank test unstratified
+/// and stratified (``LogRankTest``); the Cox hazard ratio unstratified and stratified with Efron
+/// ties (``CoxModel``) and the proportional-hazards score test of the unstratified model
+/// (``ProportionalHazardsTest``, km transform); and hazard ratios within subgroups with the
+/// likelihood-ratio test of the arm × subgroup interaction. Every number is one of those
+/// estimators' (each validated against R survival); this type only chooses and assembles them.
+///
+/// Hazard ratios are experimental : control. A subgroup level where the arm effect cannot be
+/// estimated (one arm absent, no events, or a monotone likelihood) has no hazard ratio.
+public struct OverallSurvivalComparison: Sendable {
+  /// Hazard ratio with its Wald interval, and the Cox fit it came from.
+  public struct HazardRatio: Sendable {
+    public let estimate: Double
+    public let lower: Double
+    public let upper: Double
+    /// Wald p-value of the arm coefficient.
+    public let p: Double
+    public let model: CoxModel
+  }
+
+  /// One level of a subgroup variable.
+  public struct SubgroupLevel: Sendable {
+    public let level: String
+    public let patients: Int
+    public let events: Int
+    /// Patients and events per arm, control first.
+    public let patientsByArm: [Int]
+    public let eventsByArm: [Int]
+    /// nil when not estimable.
+    public let hazardRatio: HazardRatio?
+  }
+
+  /// A subgroup variable: its levels and the interaction test.
+  public struct Subgroup: Sendable {
+    public let name: String
+    public let levels: [SubgroupLevel]
+    /// Likelihood-ratio test of arm × subgroup (nil when it cannot be fitted).
+    public let interaction: ChiSquareTest?
+    /// Rows left out of this subgroup analysis because the value was missing.
+    public let missing: Int
+  }
+
+  /// The data analysed.
+  public let data: SurvivalData
+  /// Index of the experimental arm in `data.groupLabels` (the other is control).
+  public let experimental: Int
+  public let kaplanMeier: KaplanMeierAnalysis
+  public let logRank: LogRankTest
+  /// nil without strata.
+  public let stratifiedLogRank: LogRankTest?
+  public let hazardRatio: HazardRatio?
+  public let stratifiedHazardRatio: HazardRatio?
+  public let proportionalHazards: ProportionalHazardsTest?
+  public let subgroups: [Subgroup]
+  public let confidenceLevel: Double
+
+  public var control: Int { 1 - experimental }
+  public var controlLabel: String { data.groupLabels[control] }
+  public var experimentalLabel: String { data.groupLabels[experimental] }
+  /// The log-rank z in the favourable direction (positive when the experimental arm has fewer
+  /// events than expected), stratified when there are strata.
+  public var favourableZ: Double? {
+    guard let z = (stratifiedLogRank ?? logRank).z else { return nil }
+    return experimental == 1 ? -z : z
+  }
+
+  /// Why the comparison cannot be made.
+  public enum Failure: Error, Sendable, CustomStringConvertible {
+    case notTwoArms(Int)
+    case kaplanMeier(KaplanMeierOptionsError)
+    case logRank(LogRankError)
+
+    public var description: String {
+      switch self {
+      case .notTwoArms(let k): "the comparison needs exactly two arms; the group column has \(k)"
+      case .kaplanMeier(let e): "\(e)"
+      case .logRank(let e): e.message
+      }
+    }
+  }
+
+  /// Compares the arms of `data`.
+  /// - Parameters:
+  ///   - experimental: index of the experimental arm in `data.groupLabels` (default 1, the second
+  ///     in sorted order; the first is the reference, as R's treatment contrasts).
+  ///   - kaplanMeier: options for the curves; its `times` are the landmarks.
+  ///   - subgroups: subgroup variables, each a name and the subject's value per row (nil: missing).
+  public init(
+    data: SurvivalData, experimental: Int = 1, kaplanMeier options: KaplanMeierOptions = KaplanMeierOptions(),
+    subgroups: [(name: String, values: [String?])] = []
+  ) throws(Failure) {
+    guard data.groupLabels.count == 2 else { throw .notTwoArms(data.groupLabels.count) }
+    self.data = data
+    self.experimental = experimental
+    confidenceLevel = options.confidenceLevel
+    do {
+      kaplanMeier = try KaplanMeierAnalysis(data: data, options: options)
+    } catch {
+      throw .kaplanMeier(error)
+    }
+    let unstratified = Self.pooled(data)
+    do {
+      logRank = try LogRankTest(data: unstratified)
+      stratifiedLogRank = data.strataLabels.count > 1 ? try LogRankTest(data: data) : nil
+    } catch {
+      throw .logRank(error)
+    }
+    let level = options.confidenceLevel
+    let coxOptions = CoxOptions(confidenceLevel: level)
+    hazardRatio = Self.armHazardRatio(unstratified, experimental: experimental, stratified: false, options: coxOptions)
+    stratifiedHazardRatio =
+      data.strataLabels.count > 1 ? Self.armHazardRatio(data, experimental: experimental, stratified: true, options: coxOptions) : nil
+    if let fit = hazardRatio, let cox = try? Self.coxData(unstratified, experimental: experimental, stratified: false) {
+      proportionalHazards = try? ProportionalHazardsTest(model: fit.model, data: cox)
+    } else {
+      proportionalHazards = nil
+    }
+    self.subgroups = subgroups.map { Self.subgroup($0.name, $0.values, data: unstratified, experimental: experimental, options: coxOptions) }
+  }
+
+  /// `data` with its strata removed.
+  static func pooled(_ data: SurvivalData) -> SurvivalData {
+    (try? SurvivalData(time: data.time, event: data.event, group: data.group, groupLabels: data.groupLabels)) ?? data
+  }
+
+  /// Cox data with the experimental-arm indicator as the one covariate, named as R names it.
+  static func coxData(_ data: SurvivalData, experimental: Int, stratified: Bool, extra: [(String, [Double])] = [])
+    throws(CoxError) -> CoxData
+  {
+    let arm = data.group.map { $0 == experimental ? 1.0 : 0.0 }
+    let columns = [("arm" + data.groupLabels[experimental], arm)] + extra
+    let matrix: Matrix
+    do {
+      matrix = try Matrix(rows: data.count, columns: columns.count, columnMajor: columns.flatMap(\.1))
+    } catch {
+      throw .invalidData("\(error)")
+    }
+    return try CoxData(
+      stop: data.time, event: data.event, x: matrix, columnNames: columns.map(\.0),
+      strata: stratified ? data.stratum : nil, strataLabels: stratified ? data.strataLabels : ["all"])
+  }
+
+  static func armHazardRatio(_ data: SurvivalData, experimental: Int, stratified: Bool, options: CoxOptions) -> HazardRatio? {
+    guard let cox = try? coxData(data, experimental: experimental, stratified: stratified),
+      let model = try? CoxModel(data: cox, options: options), model.infiniteCoefficients.isEmpty, model.converged
+    else { return nil }
+    let beta = model.coefficients[0]
+    let se = model.standardErrors[0]
+    let z = Normal.criticalValue(level: options.confidenceLevel)
+    return HazardRatio(
+      estimate: Foundation.exp(beta), lower: Foundation.exp(beta - z * se), upper: Foundation.exp(beta + z * se),
+      p: Normal.twoSidedP(beta / se), model: model)
+  }
+
+  static func subgroup(_ name: String, _ values: [String?], data: SurvivalData, experimental: Int, options: CoxOptions) -> Subgroup {
+    let present = values.indices.filter { $0 < data.count && values[$0] != nil }
+    let levels = sortedGroupLabels(Set(present.compactMap { values[$0] }))
+    let subset = data.subset(present)
+    let code = present.map { levels.firstIndex(of: values[$0] ?? "") ?? 0 }
+    var results: [SubgroupLevel] = []
+    for (l, label) in levels.enumerated() {
+      let rows = code.indices.filter { code[$0] == l }
+      let part = subset.subset(rows)
+      var patients = [0, 0]
+      var events = [0, 0]
+      for i in 0..<part.count {
+        let arm = part.group[i] == experimental ? 1 : 0
+        patients[arm] += 1
+        if part.event[i] { events[arm] += 1 }
+      }
+      let both = patients[0] > 0 && patients[1] > 0
+      results.append(
+        SubgroupLevel(
+          level: label, patients: part.count, events: events[0] + events[1], patientsByArm: patients, eventsByArm: events,
+          hazardRatio: both ? armHazardRatio(part, experimental: experimental, stratified: false, options: options) : nil))
+    }
+    // Interaction: arm + level dummies against arm + dummies + arm × dummies, by likelihood ratio.
+    var interaction: ChiSquareTest?
+    if levels.count > 1 {
+      let armColumn = subset.group.map { $0 == experimental ? 1.0 : 0.0 }
+      let dummies = (1..<levels.count).map { l in ("\(name)\(levels[l])", code.map { $0 == l ? 1.0 : 0.0 }) }
+      let products = dummies.map { d in ("arm:\(d.0)", zip(d.1, armColumn).map { $0 * $1 }) }
+      if let reduced = try? coxData(subset, experimental: experimental, stratified: false, extra: dummies),
+        let full = try? coxData(subset, experimental: experimental, stratified: false, extra: dummies + products),
+        let m0 = try? CoxModel(data: reduced, options: options), let m1 = try? CoxModel(data: full, options: options),
+        m0.infiniteCoefficients.isEmpty, m1.infiniteCoefficients.isEmpty
+      {
+        let statistic = max(0, 2 * (m1.loglik - m0.loglik))
+        interaction = ChiSquareTest(statistic, df: products.count)
+      }
+    }
+    return Subgroup(name: name, levels: results, interaction: interaction, missing: values.count - present.count)
+  }
+}

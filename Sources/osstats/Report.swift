@@ -1,0 +1,188 @@
+import ArgumentParser
+import Foundation
+import Survival
+import SurvivalReport
+import TrialDesign
+
+struct Report: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "report",
+    abstract: "Write the OS comparison report (HTML, Markdown or JSON) for the primary endpoint or an interim or termination analysis.",
+    discussion: """
+      One self-contained HTML file (inline SVG plots and styles, no scripts, no network; prints \
+      cleanly to A4 or Letter), Markdown with the plots as SVG files beside it, or JSON with \
+      every number. Contents: Kaplan-Meier plot by arm with censor marks, medians and a \
+      KMunicate-style table (at risk, deaths, censored) under the axis; patients, deaths and \
+      censored per arm; median OS with its 95% CI (method named); OS at landmark times; hazard \
+      ratio unstratified and stratified with log-rank p-values; RMST difference; median \
+      follow-up by reverse Kaplan-Meier; the proportional-hazards test; a forest plot by stratum \
+      and subgroup with interaction p-values; for --kind interim or termination (with --design) \
+      the boundary plot and table, decision, conditional power (hypothetical after termination) \
+      and repeated CIs; and a reproducibility section (file, SHA-256, rows, command, version, \
+      methods). A data set with a 'simulated' column saying yes is labelled simulated throughout.
+
+      The report computes nothing of its own: every number is that of osstats km, logrank, cox \
+      and monitor. The same input gives the same bytes unless --timestamp is given.
+
+      Examples:
+        osstats report Datasets/aml.csv --group x --output aml.html
+        osstats report Datasets/simulated_trial_73.csv --group arm --strata stratum --output primary.md
+        osstats report Datasets/simulated_trial_73.csv --group arm --design Datasets/design_simulated_trial.json --kind termination --output termination.html
+      """
+  )
+
+  enum Kind: String, ExpressibleByArgument, CaseIterable {
+    case primary, interim, termination
+  }
+
+  enum Format: String, ExpressibleByArgument, CaseIterable {
+    case html, markdown, json
+  }
+
+  @OptionGroup var input: InputOptions
+
+  @Option(help: "Stratification columns (default: the design's strata, if a design is given). Example: --strata stratum")
+  var strata: NameList?
+
+  @Option(help: "The design file written by osstats design (needed for interim and termination reports). Example: --design design.json")
+  var design: String?
+
+  @Option(help: "primary (default), interim or termination. Example: --kind termination")
+  var kind: Kind = .primary
+
+  @Option(help: "Subgroup columns for the forest plot (strata are always included). Example: --subgroups sex,age_group")
+  var subgroups: NameList?
+
+  @Option(help: "Landmark times for OS estimates (default 6,12,24). Example: --landmarks 6,12,24")
+  var landmarks: NumberList?
+
+  @Option(help: "The experimental arm's value in the group column (default: the second in sorted order). Example: --experimental salvage+dexamethasone")
+  var experimental: String?
+
+  @Option(name: .customLong("time-unit"), help: "Unit of the time column, for labels and axis ticks (default months). Example: --time-unit days")
+  var timeUnit: String = "months"
+
+  @Option(name: .customLong("previous-looks"), help: "Earlier looks as EVENTS:Z, for an interim report. Example: --previous-looks 61:1.1")
+  var previousLooks: LookList?
+
+  @Flag(name: .customLong("confidence-bands"), help: "Draw pointwise 95% confidence bands on the Kaplan-Meier plot. Example: --confidence-bands")
+  var confidenceBands = false
+
+  @Flag(name: .customLong("at-risk-only"), help: "Show only the number at risk under the plot (not deaths and censored). Example: --at-risk-only")
+  var atRiskOnly = false
+
+  @Flag(help: "Label the data as simulated even without a 'simulated' column. Example: --simulated")
+  var simulated = false
+
+  @Flag(help: "Add the generation time (UTC); without it the output is deterministic. Example: --timestamp")
+  var timestamp = false
+
+  @Option(help: "html, markdown or json (default: from the --output extension, else html). Example: --format markdown")
+  var format: Format?
+
+  @Option(help: "Write to this file (Markdown: the SVG plots are written beside it). Example: --output report.html")
+  var output: String?
+
+  func validate() throws {
+    if kind != .primary && design == nil { throw ValidationError("--kind \(kind.rawValue) needs --design") }
+    if previousLooks != nil && kind != .interim { throw ValidationError("--previous-looks is for --kind interim") }
+    if resolvedFormat == .markdown && (output == nil || output == "-") {
+      throw ValidationError("a Markdown report needs --output FILE.md: its plots are written beside it")
+    }
+    if let l = landmarks?.values, l.contains(where: { $0 < 0 }) { throw ValidationError("--landmarks must not be negative") }
+  }
+
+  var resolvedFormat: Format {
+    if let format { return format }
+    switch URL(fileURLWithPath: output ?? "").pathExtension.lowercased() {
+    case "md", "markdown": return .markdown
+    case "json": return .json
+    default: return .html
+    }
+  }
+
+  func run() throws {
+    try reportingFailures {
+      let plan = try design.map { try Monitor.loadDesign($0) }
+      let strataColumns = strata?.values ?? plan?.strata ?? []
+      let (loaded, summary) = try input.load(strata: strataColumns)
+      guard loaded.mapping.group != nil else {
+        throw Failure(ExitStatus.usage, "\(input.displayName): a report compares two arms: name the group column with --group")
+      }
+      let data = loaded.data
+      guard data.groupLabels.count == 2 else {
+        throw Failure(ExitStatus.data, "\(input.displayName): a report compares two arms; the group column has \(data.groupLabels.count)")
+      }
+      var experimentalIndex = 1
+      if let e = experimental {
+        guard let i = data.groupLabels.firstIndex(of: e) else {
+          throw Failure(
+            ExitStatus.usage, "\(input.displayName): --experimental \(e) is not an arm; the arms are \(data.groupLabels.joined(separator: ", "))")
+        }
+        experimentalIndex = i
+      }
+      // Subgroup values by line, so that a missing subgroup value leaves the patient in every
+      // other analysis.
+      var subgroupValues: [(name: String, values: [String?])] = []
+      for column in strataColumns + (subgroups?.values ?? []) where !subgroupValues.contains(where: { $0.name == column }) {
+        let (withColumn, _) = try input.load(extra: [column], extraOptions: [column: "--subgroups"])
+        var byLine: [Int: String] = [:]
+        for (i, line) in withColumn.lines.enumerated() { byLine[line] = withColumn.columns[column]?[i] }
+        subgroupValues.append((column, loaded.lines.map { byLine[$0] }))
+      }
+      let simulatedData = simulated || isSimulated(loaded)
+      let options = KaplanMeierOptions(quantiles: [0.5], times: landmarks?.values ?? [6, 12, 24])
+      let comparison: OverallSurvivalComparison
+      do {
+        comparison = try OverallSurvivalComparison(
+          data: data, experimental: experimentalIndex, kaplanMeier: options, subgroups: subgroupValues)
+      } catch {
+        throw Failure(ExitStatus.data, "\(input.displayName): \(error)")
+      }
+      var monitoring: MonitorReport?
+      if let plan, kind != .primary {
+        let twoArm: TwoArmComparison
+        do {
+          twoArm = try TwoArmComparison(data: data)
+        } catch {
+          throw Failure(ExitStatus.data, "\(input.displayName): \((error as? LogRankError)?.message ?? "\(error)")")
+        }
+        monitoring = try Monitor.monitoring(
+          plan: plan, designFile: design ?? "", summary: summary, comparison: twoArm, experimental: experimentalIndex,
+          previous: previousLooks?.looks ?? [], final: false, terminated: kind == .termination, cutoff: nil,
+          where: input.displayName)
+      }
+      let stamp = timestamp ? ISO8601DateFormatter().string(from: Date()) : nil
+      var report = OverallSurvivalReport(
+        kind: OverallSurvivalReport.Kind(rawValue: kind.rawValue) ?? .primary, comparison: comparison, monitoring: monitoring,
+        input: summary, strata: strataColumns, timeUnit: timeUnit, simulated: simulatedData, version: osstatsVersion,
+        command: commandLine(), timestamp: stamp)
+      report.confidenceBands = confidenceBands
+      report.extendedRiskTable = !atRiskOnly
+      let writer = OutputOptions(format: nil, output: output)
+      switch resolvedFormat {
+      case .html: try writer.write(report.html())
+      case .json: try writer.write(report.json())
+      case .markdown:
+        let path = output ?? "report.md"
+        let url = URL(fileURLWithPath: path)
+        report.plotBaseName = url.deletingPathExtension().lastPathComponent
+        let rendered = report.markdown()
+        for file in rendered.files {
+          let target = url.deletingLastPathComponent().appendingPathComponent(file.name).path
+          try OutputOptions(format: nil, output: target).write(file.contents)
+        }
+        try writer.write(rendered.text)
+      }
+      for w in comparison.kaplanMeier.warnings + (monitoring?.warnings ?? []) + summary.warnings { warn(w) }
+    }
+  }
+
+  /// True when the data have a `simulated` column that says yes (or true, 1) on every row.
+  private func isSimulated(_ loaded: LoadedSurvivalData) -> Bool {
+    guard let (marked, _) = try? input.load(extra: ["simulated"], extraOptions: ["simulated": "simulated"]),
+      let values = marked.columns["simulated"], marked.data.count == loaded.data.count, !values.isEmpty
+    else { return false }
+    return values.allSatisfy { ["yes", "true", "1"].contains($0.lowercased()) }
+  }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import Survival
+import Testing
+import TrialDesign
+
+@testable import SurvivalReport
+
+/// The report renders the core's results: its numbers are the core's (themselves checked against
+/// R in SurvivalTests), untrusted text is escaped, and the output is deterministic.
+@Suite struct OverallSurvivalReportTests {
+  static let repository = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+  /// R's aml data (Datasets/aml.csv) as a report, Maintained as the experimental arm.
+  static func amlReport(arms: (String, String) = ("Maintained", "Nonmaintained")) throws -> (OverallSurvivalReport, OverallSurvivalComparison) {
+    var bytes = [UInt8](try Data(contentsOf: repository.appendingPathComponent("Datasets/aml.csv")))
+    if arms.0 != "Maintained" {
+      let text = String(decoding: bytes, as: UTF8.self)
+        .replacingOccurrences(of: "Nonmaintained", with: "\u{1}")
+        .replacingOccurrences(of: "Maintained", with: "\"\(arms.0.replacingOccurrences(of: "\"", with: "\"\""))\"")
+        .replacingOccurrences(of: "\u{1}", with: arms.1)
+      bytes = Array(text.utf8)
+    }
+    let loaded = try SurvivalDataLoader.load(bytes: bytes, spec: ColumnSpec(group: "x"))
+    let experimental = try #require(loaded.data.groupLabels.firstIndex(of: arms.0))
+    let comparison = try OverallSurvivalComparison(
+      data: loaded.data, experimental: experimental, kaplanMeier: KaplanMeierOptions(quantiles: [0.5], times: [12, 24, 36]))
+    let input = InputSummary(file: "aml.csv", sha256: SHA256.hex(bytes), loaded: loaded)
+    let report = OverallSurvivalReport(
+      kind: .primary, comparison: comparison, monitoring: nil, input: input, strata: [], timeUnit: "weeks", simulated: false,
+      version: "test", command: "osstats report aml.csv --group x")
+    return (report, comparison)
+  }
+
+  typealias F = OverallSurvivalReport.Format
+
+  @Test("the HTML and Markdown carry the core's numbers (which are R's)")
+  func numbersAreTheCores() throws {
+    let (report, c) = try Self.amlReport()
+    let html = report.html()
+    let markdown = report.markdown().text
+    let maintained = c.experimental
+    let other = c.control
+    // survfit(Surv(time, status) ~ x, aml): medians 31 (18, NA) and 23 (8, NA).
+    let medians = [maintained, other].map { c.kaplanMeier.groups[$0].median }
+    #expect(medians.map(\.time) == [31, 23])
+    #expect(medians.map(\.lower) == [18, 8])
+    for m in medians {
+      #expect(html.contains("<td class=\"num\">\(F.time(m.time))</td><td class=\"num\">\(F.interval(F.time(m.lower), F.time(m.upper)))</td>"))
+      #expect(markdown.contains("| \(F.time(m.time)) | \(F.interval(F.time(m.lower), F.time(m.upper))) |"))
+    }
+    // coxph(Surv(time, status) ~ x, aml): Nonmaintained coef 0.9155, se 0.5119, so Maintained
+    // against Nonmaintained has HR exp(−0.9155) = 0.40 (0.15 to 1.09).
+    let hr = try #require(c.hazardRatio)
+    #expect(abs(Foundation.log(hr.estimate) + 0.915532) < 1e-5)
+    #expect(F.ratio(hr.estimate) == "0.40" && F.ratio(hr.lower) == "0.15" && F.ratio(hr.upper) == "1.09")
+    let row = "<th scope=\"row\">Cox, unstratified</th><td class=\"num\">0.40</td><td class=\"num\">0.15 to 1.09</td>"
+    #expect(html.contains(row))
+    #expect(markdown.contains("| Cox, unstratified | 0.40 | 0.15 to 1.09 |"))
+    // survdiff: chi-square 3.3964 on 1 df, p = 0.0653.
+    #expect(abs(c.logRank.chiSquare - 3.396389) < 1e-5)
+    #expect(html.contains("chi-square \(F.statistic(c.logRank.chiSquare)) on 1 df, p = \(F.p(c.logRank.p))"))
+    #expect(F.p(c.logRank.p) == "0.065")
+    // Landmarks: every estimate with its limits and number at risk, as the core computed them.
+    for g in [maintained, other] {
+      for s in c.kaplanMeier.groups[g].atTimes where !s.beyondFollowUp {
+        let cell = "\(F.percent(s.survival)) (\(F.interval(F.percent(s.lower), F.percent(s.upper)))) [\(s.nRisk)]"
+        #expect(html.contains(cell) && markdown.contains(Markdown.escape(cell)), "\(cell)")
+      }
+    }
+    // summary(survfit, times = 12): Maintained 0.9091 (10 at risk).
+    #expect(html.contains("90.9% ("))
+    // The JSON has the same numbers at full precision.
+    let doc = try #require(try JSONSerialization.jsonObject(with: Data(report.json().utf8)) as? [String: Any])
+    let first = try #require((doc["arms"] as? [[String: Any]])?.first)
+    #expect(first["arm"] as? String == "Nonmaintained")
+    #expect(((first["median"] as? [String: Any])?["estimate"] as? Double) == 23)
+    let hrJSON = try #require(doc["hazard_ratio"] as? [String: Any])
+    #expect(hrJSON["estimate"] as? Double == hr.estimate)
+  }
+
+  @Test("hostile arm and file names render as text in HTML, SVG and Markdown")
+  func untrustedTextIsEscaped() throws {
+    let hostile = "<script>alert(1)</script>"
+    let (report, _) = try Self.amlReport(arms: (hostile, "<img src=x onerror=alert(2)>"))
+    let html = report.html()
+    #expect(!html.contains("<script"))
+    #expect(!html.contains("<img"))
+    #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+    #expect(html.contains("default-src 'none'"))  // and the page forbids scripts anyway
+    let markdown = report.markdown()
+    #expect(!markdown.text.contains("<script"))
+    for file in markdown.files { #expect(!file.contents.contains("<script")) }
+    let json = report.json()
+    #expect(json.contains("\"arm\": \"<script>alert(1)</script>\""))  // JSON keeps the text as data
+  }
+
+  @Test("the same input gives the same bytes; a timestamp only when asked for")
+  func deterministic() throws {
+    let (a, _) = try Self.amlReport()
+    let (b, _) = try Self.amlReport()
+    #expect(a.html() == b.html())
+    #expect(a.markdown().text == b.markdown().text)
+    #expect(a.json() == b.json())
+    #expect(!a.html().contains("Generated"))
+  }
+}
