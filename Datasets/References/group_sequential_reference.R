@@ -600,7 +600,12 @@ analysis <- list(
   make_analysis("f2_asof_k3_t050_075_overrun_215_look2_final", c(0.5, 0.75, 1), c(96, 215),
                 c(1.2, 2.1), max_info = 200, epsilon = 70),
   make_analysis("f3_asof_k3_t050_075_second_interim_t048_065", c(0.5, 0.75, 1), c(96, 130),
-                c(1.2, 2.1), max_info = 200, n_planned = 70, hr_h1 = 0.7)
+                c(1.2, 2.1), max_info = 200, n_planned = 70, hr_h1 = 0.7),
+  # The CLI's --previous-looks: the simulated 73-patient cohort's 64 deaths (stratified z from
+  # survdiff, as in the termination section) read as the final look of the assumed 2-look design
+  # (121 deaths) after an earlier look at 30 deaths with z = 0.5 (under-running final).
+  make_analysis("g_asof_k2_simulated73_previous_look_final", c(0.5, 1), c(30, 64),
+                c(0.5, 0.9062419516237076), max_info = 121, epsilon = 60)
 )
 # f3 read with maxInformation = 200 must equal the design planned at t = (0.48, 0.65, 1).
 local({

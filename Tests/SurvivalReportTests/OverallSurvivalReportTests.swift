@@ -12,7 +12,7 @@ import TrialDesign
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
   /// R's aml data (Datasets/aml.csv) as a report, Maintained as the experimental arm.
-  static func amlReport(arms: (String, String) = ("Maintained", "Nonmaintained")) throws -> (OverallSurvivalReport, OverallSurvivalComparison) {
+  static func amlReport(arms: (String, String) = ("Maintained", "Nonmaintained"), file: String = "aml.csv") throws -> (OverallSurvivalReport, OverallSurvivalComparison) {
     var bytes = [UInt8](try Data(contentsOf: repository.appendingPathComponent("Datasets/aml.csv")))
     if arms.0 != "Maintained" {
       let text = String(decoding: bytes, as: UTF8.self)
@@ -25,7 +25,7 @@ import TrialDesign
     let experimental = try #require(loaded.data.groupLabels.firstIndex(of: arms.0))
     let comparison = try OverallSurvivalComparison(
       data: loaded.data, experimental: experimental, kaplanMeier: KaplanMeierOptions(quantiles: [0.5], times: [12, 24, 36]))
-    let input = InputSummary(file: "aml.csv", sha256: SHA256.hex(bytes), loaded: loaded)
+    let input = InputSummary(file: file, sha256: SHA256.hex(bytes), loaded: loaded)
     let report = OverallSurvivalReport(
       kind: .primary, comparison: comparison, monitoring: nil, input: input, strata: [], timeUnit: "weeks", simulated: false,
       version: "test", command: "osstats report aml.csv --group x")
@@ -82,11 +82,13 @@ import TrialDesign
   @Test("hostile arm and file names render as text in HTML, SVG and Markdown")
   func untrustedTextIsEscaped() throws {
     let hostile = "<script>alert(1)</script>"
-    let (report, _) = try Self.amlReport(arms: (hostile, "<img src=x onerror=alert(2)>"))
+    let (report, _) = try Self.amlReport(arms: (hostile, "<img src=x onerror=alert(2)>"), file: "<b>aml</b>&.csv")
     let html = report.html()
     #expect(!html.contains("<script"))
     #expect(!html.contains("<img"))
     #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+    #expect(!html.contains("<b>aml"))
+    #expect(html.contains("&lt;b&gt;aml&lt;/b&gt;&amp;.csv"))
     #expect(html.contains("default-src 'none'"))  // and the page forbids scripts anyway
     let markdown = report.markdown()
     #expect(!markdown.text.contains("<script"))

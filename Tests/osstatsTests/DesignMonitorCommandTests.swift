@@ -109,6 +109,40 @@ import Testing
     #expect(text.stdout.contains("Patients: 73 of 142 planned"))
   }
 
+  @Test("monitor --previous-looks: the second look of the design is final and spends what is left (rpact case g)")
+  func previousLooks() throws {
+    let run = try osstats([
+      "monitor", "Datasets/simulated_trial_73.csv", "--design", "Datasets/design_simulated_trial.json", "--group", "arm",
+      "--previous-looks", "30:0.5", "--format", "json",
+    ])
+    #expect(run.status == 0, "\(run.stderr)")
+    let doc = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+    #expect(doc["kind"] as? String == "final")
+    let reading = try #require((doc["readings"] as? [[String: Any]])?.first)
+    let looks = try #require(reading["looks"] as? [[String: Any]])
+    #expect(looks.count == 2)
+    // rpact getAnalysisResults(maxInformation = 121, informationEpsilon = 60):
+    // boundaries 4.351862356584514, 1.9599708691239357; stage-wise p 0.18240391043537885;
+    // MUE 0.7972711196390949 (0.48843371051636614, 1.3013868456189246).
+    let z = looks.compactMap { $0["efficacy_z"] as? Double }
+    #expect(abs(z[0] - 4.351862356584514) < 1e-7 && abs(z[1] - 1.9599708691239357) < 5e-7)
+    let inference = try #require(reading["final_inference"] as? [String: Any])
+    #expect(abs((inference["p_value"] as? Double ?? 0) - 0.18240391043537885) < 1e-6)
+    #expect(abs((inference["median_unbiased_hr"] as? Double ?? 0) - 0.7972711196390949) < 1e-6)
+    #expect(looks[1]["decision"] as? String == "not_rejected")
+    let bad = try osstats([
+      "monitor", "Datasets/simulated_trial_73.csv", "--design", "Datasets/design_simulated_trial.json", "--group", "arm",
+      "--previous-looks", "30;0.5",
+    ])
+    #expect(bad.status == 64)
+    let backwards = try osstats([
+      "monitor", "Datasets/simulated_trial_73.csv", "--design", "Datasets/design_simulated_trial.json", "--group", "arm",
+      "--previous-looks", "80:1.0",
+    ])
+    #expect(backwards.status == 65)
+    #expect(backwards.stderr.contains("cumulative events must be positive and increase; got 80, 64"))
+  }
+
   @Test("monitor: a calendar cut-off censors follow-up and drops later entries")
   func cutoff() throws {
     let run = try osstats([

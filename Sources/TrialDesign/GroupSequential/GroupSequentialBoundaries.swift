@@ -19,6 +19,8 @@ public enum GroupSequentialError: Error, Equatable, Sendable {
   case parameterOutOfRange(String)
   /// The numerical search did not converge (reported, never guessed).
   case noSolution(String)
+  /// The looks' cumulative events must be positive and increase.
+  case eventsNotIncreasing([Double])
 }
 
 extension GroupSequentialError: CustomStringConvertible {
@@ -33,6 +35,8 @@ extension GroupSequentialError: CustomStringConvertible {
     case .twoSidedFutility: "futility boundaries are for one-sided designs"
     case .parameterOutOfRange(let what): what
     case .noSolution(let what): "no solution: \(what)"
+    case .eventsNotIncreasing(let events):
+      "the looks' cumulative events must be positive and increase; got \(events.map(\.shortDescription).joined(separator: ", "))"
     }
   }
 }

@@ -22,6 +22,8 @@ public enum SequentialDecision: String, Sendable {
   case `continue`
   /// The final analysis did not reach its boundary.
   case notRejected = "not_rejected"
+  /// A two-sided design's lower boundary was reached: reject H0 with the experimental arm worse.
+  case unfavourable = "rejected_unfavourable"
 }
 
 /// How the current look is read.
@@ -120,7 +122,9 @@ public struct SequentialAnalysis: Sendable {
   ) throws(GroupSequentialError) {
     guard !history.isEmpty, maxEvents > 0 else { throw .fractionsNotIncreasing([]) }
     let observed = history.map { $0.events / maxEvents }
-    try GroupSequentialBoundaries.validate(fractions: observed, final: false)
+    for j in history.indices where !(history[j].events > 0 && history[j].events.isFinite && (j == 0 || history[j].events > history[j - 1].events)) {
+      throw .eventsNotIncreasing(history.map(\.events))
+    }
     let k = history.count
     let looksPlanned = design.fractions.count
     guard k <= looksPlanned || requested == .final || observed[k - 1] >= 1 else {
@@ -184,6 +188,8 @@ public struct SequentialAnalysis: Sendable {
       let decision: SequentialDecision
       if look.z >= b {
         decision = .efficacy
+      } else if design.sided == 2 && look.z <= -b {
+        decision = .unfavourable
       } else if let a = futility, look.z <= a, !(reading == .final && j == k - 1) {
         decision = .futility
       } else {
@@ -272,7 +278,7 @@ public struct SequentialAnalysis: Sendable {
     }
 
     // Stage-wise ordering when a boundary is crossed or at the final analysis.
-    let stopped = looks[k - 1].decision == .efficacy || reading == .final
+    let stopped = looks[k - 1].decision == .efficacy || looks[k - 1].decision == .unfavourable || reading == .final
     if stopped {
       let pastFractions = Array(fractions.prefix(k))
       let pastBounds = Array(all.z.prefix(k - 1))
