@@ -380,7 +380,12 @@ for (method in c("schoenfeld", "freedman")) {
 
 make_sample_size <- function(name, method = "schoenfeld", hr, power, rates = 1,
                              accrual_end = 36, follow_up = 12, max_n = NULL,
-                             dropout = 0, dropout_time = 12) {
+                             dropout = 0, dropout_time = 12, rate = NULL) {
+  # Which two of accrual time, accrual rate (rpact's accrualIntensity), follow-up and patients
+  # are given; rpact solves the rest.
+  given <- c(if (!is.null(accrual_end)) "accrual_time", if (!is.null(rate)) "accrual_rate",
+             if (!is.null(max_n)) "patients")
+  if (length(given) < 2) given <- c(given, "follow_up")
   K <- length(rates)
   res <- with_warnings({
     d <- if (K == 1) {
@@ -389,12 +394,16 @@ make_sample_size <- function(name, method = "schoenfeld", hr, power, rates = 1,
       getDesignGroupSequential(kMax = K, alpha = alpha1, beta = 1 - power,
                                typeOfDesign = "asOF", informationRates = rates)
     }
-    args <- list(design = d, hazardRatio = hr, median2 = 6, accrualTime = c(0, accrual_end),
+    args <- list(design = d, hazardRatio = hr, median2 = 6,
+                 accrualTime = if (is.null(accrual_end)) 0 else c(0, accrual_end),
                  typeOfComputation = method_rpact[[method]],
                  dropoutRate1 = dropout, dropoutRate2 = dropout, dropoutTime = dropout_time)
-    if (is.null(max_n)) args$followUpTime <- follow_up else args$maxNumberOfSubjects <- max_n
+    if (!is.null(rate)) args$accrualIntensity <- rate
+    if ("follow_up" %in% given) args$followUpTime <- follow_up
+    if (!is.null(max_n)) args$maxNumberOfSubjects <- max_n
     s <- do.call(getSampleSizeSurvival, args)
     times <- as.numeric(s$analysisTime)
+    accrual_end <- tail(s$accrualTime, 1)
     ep <- getEventProbabilities(time = times[K], accrualTime = c(0, accrual_end),
                                 lambda2 = log(2) / 6, hazardRatio = hr,
                                 dropoutRate1 = dropout, dropoutRate2 = dropout,
@@ -409,7 +418,8 @@ make_sample_size <- function(name, method = "schoenfeld", hr, power, rates = 1,
   if (!is.null(max_n)) check(close_to(s$maxNumberOfSubjects, max_n, 1e-12), paste(name, "N"))
   list(
     name = name, method = method, hr = num(hr), power = num(power),
-    control_median = num(6), accrual_time = arr(c(0, accrual_end)),
+    control_median = num(6), accrual_time = arr(c(0, res$value$s$accrualTime[length(res$value$s$accrualTime)])),
+    accrual_rate = if (is.null(rate)) NULL else num(rate), given = strs(given),
     follow_up = num(s$followUpTime),
     dropout_rate = num(dropout), dropout_time = num(dropout_time),
     information_fractions = arr(rates),
@@ -447,6 +457,14 @@ for (hr in c(0.65, 0.75)) {
 sample_size[[length(sample_size) + 1]] <- make_sample_size(
   "osstats_example_asof_k2_hr0.60_power0.8_n142", hr = 0.6, power = 0.8,
   rates = c(0.5, 1), accrual_end = 42, max_n = 142)
+# Accrual given as a rate (accrualIntensity): with the follow-up (rpact solves the accrual time)
+# and with the accrual time (rpact solves the follow-up).
+sample_size[[length(sample_size) + 1]] <- make_sample_size(
+  "asof_k2_hr0.60_power0.8_rate3.5_followup6", hr = 0.6, power = 0.8,
+  rates = c(0.5, 1), accrual_end = NULL, rate = 3.5, follow_up = 6)
+sample_size[[length(sample_size) + 1]] <- make_sample_size(
+  "asof_k2_hr0.60_power0.8_rate3.5_accrual40", hr = 0.6, power = 0.8,
+  rates = c(0.5, 1), accrual_end = 40, rate = 3.5)
 
 # ================================================== conditional_power ==
 

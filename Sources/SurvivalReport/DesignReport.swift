@@ -57,11 +57,13 @@ public struct DesignReport: Sendable, RenderedReport {
     if let a = d.accrual {
       accrual = .object([
         ("method", .string(Self.accrualMethod)),
-        ("control_median", .number(a.controlMedian)), ("accrual_time", .number(a.accrualTime)),
+        ("control_median", .number(a.controlMedian)), ("accrual_time", .number(d.accrualDuration)),
+        ("accrual_time_given", .bool(a.accrualTime != nil)),
         ("follow_up", .number(d.followUp)), ("follow_up_given", .bool(a.followUp != nil)),
+        ("accrual_rate_given", .bool(a.accrualRate != nil)),
         ("dropout_rate", .number(a.dropoutRate)), ("dropout_time", .number(a.dropoutTime)),
         ("event_probability", .number(d.eventProbability)),
-        ("accrual_rate", .number(d.patientsExact.map { $0 / a.accrualTime })),
+        ("accrual_rate", .number(a.accrualRate ?? d.patientsExact.flatMap { n in d.accrualDuration.map { n / $0 } })),
       ])
     }
     let doc: JSONValue = .object([
@@ -104,9 +106,9 @@ public struct DesignReport: Sendable, RenderedReport {
     out.append(
       "Events (\(d.method.label)): fixed design \(f(d.fixedEvents)); inflation factor \(NumberFormat.significant(b.inflationFactor, digits: 6)); maximum \(f(d.maxEventsExact)) -> \(d.maxEvents) planned")
     out.append("Expected events under HR \(f(d.hazardRatio)): \(f(d.expectedEventsH1))")
-    if let a = d.accrual, let n = d.patientsExact, let fu = d.followUp {
+    if let a = d.accrual, let n = d.patientsExact, let fu = d.followUp, let duration = d.accrualDuration {
       out.append(
-        "Patients: \(d.patients.map(String.init) ?? "-") (\(f(n)) exact), uniform accrual over \(f(a.accrualTime)), follow-up \(f(fu)) after accrual, control median \(f(a.controlMedian))"
+        "Patients: \(d.patients.map(String.init) ?? "-") (\(f(n)) exact), uniform accrual over \(f(duration)) (\(f(n / duration)) per unit time), follow-up \(f(fu)) after accrual, control median \(f(a.controlMedian))"
           + (a.dropoutRate > 0 ? ", dropout \(f(a.dropoutRate)) by \(f(a.dropoutTime))" : ""))
       out.append("  (\(Self.accrualMethod))")
     } else if let p = d.patients {
@@ -254,12 +256,19 @@ public enum DesignFile {
     var accrual: GroupSequentialDesign.Accrual?
     if let a = root["accrual"] as? [String: Any] {
       let followUpGiven = a["follow_up_given"] as? Bool ?? true
-      guard let median = try number("control_median", in: a), let time = try number("accrual_time", in: a) else {
-        throw Problem(description: "\"accrual\" needs \"control_median\" and \"accrual_time\"")
+      let timeGiven = a["accrual_time_given"] as? Bool ?? true
+      let rateGiven = a["accrual_rate_given"] as? Bool ?? false
+      guard let median = try number("control_median", in: a) else {
+        throw Problem(description: "\"accrual\" needs \"control_median\"")
       }
+      let time = try number("accrual_time", in: a)
+      let rate = try number("accrual_rate", in: a)
+      let followUp = try number("follow_up", in: a)
+      let dropoutRate = try number("dropout_rate", in: a)
+      let dropoutTime = try number("dropout_time", in: a)
       accrual = .init(
-        controlMedian: median, accrualTime: time, followUp: followUpGiven ? try number("follow_up", in: a) : nil,
-        dropoutRate: try number("dropout_rate", in: a) ?? 0, dropoutTime: try number("dropout_time", in: a) ?? 12)
+        controlMedian: median, accrualTime: timeGiven ? time : nil, accrualRate: rateGiven ? rate : nil,
+        followUp: followUpGiven ? followUp : nil, dropoutRate: dropoutRate ?? 0, dropoutTime: dropoutTime ?? 12)
     }
     let maxEvents = try number("max_events").map { Int($0) }
     let patients = try number("patients").map { Int($0) }
@@ -268,10 +277,11 @@ public enum DesignFile {
       let boundaries = try GroupSequentialBoundaries(
         fractions: fractions, alpha: alpha, sided: sided, beta: 1 - power, efficacy: efficacy, futility: futility,
         bindingFutility: binding)
-      let followUpGiven = accrual?.followUp != nil
+      // The patients were given exactly when neither the follow-up nor the rate was.
+      let patientsGiven = accrual.map { $0.followUp == nil && $0.accrualRate == nil } ?? true
       return try GroupSequentialDesign(
         boundaries: boundaries, hazardRatio: hr, allocation: allocation, method: method, accrual: accrual,
-        patients: followUpGiven ? nil : patients, maxEvents: maxEvents, strata: strata)
+        patients: patientsGiven ? patients : nil, maxEvents: maxEvents, strata: strata)
     } catch let e as GroupSequentialError {
       throw Problem(description: e.description)
     } catch let e as GroupSequentialDesign.PlanError {

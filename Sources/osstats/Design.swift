@@ -34,8 +34,8 @@ struct Design: ParsableCommand {
       pocock, haybittle-peto), computed by recursive numerical integration on the canonical joint \
       distribution of the z statistics; optional futility boundaries by beta spending or fixed z, \
       binding or not. Events by Schoenfeld (default), Freedman or Hsieh-Freedman, inflated for the \
-      sequential design; with --control-median and --accrual-time, patients (or, with --patients, \
-      the follow-up) and the expected calendar time of each look under uniform accrual and \
+      sequential design; with --control-median and two of --accrual-time, --accrual-rate, --follow-up \
+      and --patients, the others (patients, follow-up or accrual time) and the expected calendar time of each look under uniform accrual and \
       exponential survival and dropout (rpact's expected-events method).
 
       z is the log-rank statistic in the favourable direction: positive when the experimental arm \
@@ -109,6 +109,9 @@ struct Design: ParsableCommand {
   @Option(name: .customLong("accrual-time"), help: "Accrual duration (months, uniform accrual). Example: --accrual-time 42")
   var accrualTime: Double?
 
+  @Option(name: .customLong("accrual-rate"), help: "Patients accrued per month; with --follow-up gives the accrual time, with --accrual-time the patients. Example: --accrual-rate 3.5")
+  var accrualRate: Double?
+
   @Option(name: .customLong("follow-up"), help: "Follow-up after the end of accrual (months); gives the patients needed. Example: --follow-up 12")
   var followUp: Double?
 
@@ -144,15 +147,17 @@ struct Design: ParsableCommand {
     if bindingFutility && futilitySpending == nil && futilityBounds == nil {
       throw ValidationError("--binding-futility needs --futility-spending or --futility-bounds")
     }
-    let accrualGiven = controlMedian != nil || accrualTime != nil || followUp != nil
-    if accrualGiven && (controlMedian == nil || accrualTime == nil) {
-      throw ValidationError("patients and analysis times need both --control-median and --accrual-time")
+    let accrualGiven = controlMedian != nil || accrualTime != nil || accrualRate != nil || followUp != nil
+    if accrualGiven && (controlMedian == nil || (accrualTime == nil && accrualRate == nil)) {
+      throw ValidationError("patients and analysis times need --control-median and --accrual-time or --accrual-rate")
     }
-    if accrualGiven && followUp == nil && patients == nil {
-      throw ValidationError("give --follow-up (to compute the patients) or --patients (to compute the follow-up)")
+    let given = [accrualTime != nil, accrualRate != nil, followUp != nil, patients != nil].filter { $0 }.count
+    if accrualGiven && given != 2 {
+      throw ValidationError(
+        "give two of --accrual-time, --accrual-rate, --follow-up and --patients (time + follow-up, time + patients, time + rate, or rate + follow-up); the rest follows")
     }
-    if followUp != nil && patients != nil {
-      throw ValidationError("give --follow-up or --patients, not both: the other follows from them")
+    if accrualRate != nil && patients != nil {
+      throw ValidationError("--accrual-rate and --patients: give the accrual time or the follow-up instead of one of them")
     }
     if let p = patients, p < 1 { throw ValidationError("--patients must be positive, not \(p)") }
   }
@@ -191,8 +196,10 @@ struct Design: ParsableCommand {
           fractions: fractions, alpha: alpha, sided: sided, beta: 1 - power, efficacy: efficacy, futility: futility,
           bindingFutility: bindingFutility)
         var accrual: GroupSequentialDesign.Accrual?
-        if let m = controlMedian, let a = accrualTime {
-          accrual = .init(controlMedian: m, accrualTime: a, followUp: followUp, dropoutRate: dropoutRate, dropoutTime: dropoutTime)
+        if let m = controlMedian, accrualTime != nil || accrualRate != nil {
+          accrual = .init(
+            controlMedian: m, accrualTime: accrualTime, accrualRate: accrualRate, followUp: followUp, dropoutRate: dropoutRate,
+            dropoutTime: dropoutTime)
         }
         design = try GroupSequentialDesign(
           boundaries: boundaries, hazardRatio: hr, allocation: allocation, method: method, accrual: accrual,

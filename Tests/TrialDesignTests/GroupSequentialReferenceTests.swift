@@ -107,7 +107,7 @@ struct GroupSequentialReferenceTests {
   func fixtureComplete() {
     #expect(fixture.cases("boundaries").count == 24)
     #expect(fixture.cases("events").count == 26)
-    #expect(fixture.cases("sample_size").count == 11)
+    #expect(fixture.cases("sample_size").count == 13)
     #expect(fixture.cases("conditional_power").count == 11)
     #expect(fixture.cases("analysis").count == 5)
   }
@@ -152,18 +152,27 @@ struct GroupSequentialReferenceTests {
       fractions: fractions, beta: 1 - double(c["power"])!,
       efficacy: .spending(spendingFunction(c["spending"] as? String, nil) ?? .lanDeMetsOBrienFleming))
     let accrualTime = doubles(c["accrual_time"]).compactMap { $0 }.last!
-    let givenPatients = name.hasPrefix("osstats_example")
+    // Which two of accrual time, rate, follow-up and patients were given to rpact; it solved the rest.
+    let given = Set(c["given"] as? [String] ?? [])
+    // rpact solves a rate + follow-up design to its tolerance (follow-up 5.999994 for 6); osstats
+    // keeps the follow-up asked for, 6.
+    let followUpAsked = name.contains("followup6") ? 6 : double(c["follow_up"])
     let plan = try GroupSequentialDesign(
       boundaries: b, hazardRatio: double(c["hr"])!, method: EventsMethod(rawValue: c["method"] as? String ?? "")!,
       accrual: .init(
-        controlMedian: double(c["control_median"])!, accrualTime: accrualTime,
-        followUp: givenPatients ? nil : double(c["follow_up"]), dropoutRate: double(c["dropout_rate"]) ?? 0,
+        controlMedian: double(c["control_median"])!, accrualTime: given.contains("accrual_time") ? accrualTime : nil,
+        accrualRate: given.contains("accrual_rate") ? double(c["accrual_rate"]) : nil,
+        followUp: given.contains("follow_up") ? followUpAsked : nil, dropoutRate: double(c["dropout_rate"]) ?? 0,
         dropoutTime: double(c["dropout_time"]) ?? 12),
-      patients: givenPatients ? Int(double(c["patients"])!) : nil)
+      patients: given.contains("patients") ? Int(double(c["patients"])!) : nil)
+    let givenPatients = given.contains("patients")
+    expectClose([plan.accrualDuration], [accrualTime], relative: 1e-6, "\(name) accrual time")
     expectClose([plan.maxEventsExact], [double(c["max_events"])], relative: 1e-6, "\(name) maximum events")
     expectClose(fractions.map { $0 * plan.maxEventsExact }, doubles(c["events_per_look"]), relative: 1e-6, "\(name) events per look")
     expectClose([plan.patientsExact], [double(c["patients"])], relative: 1e-6, "\(name) patients")
-    expectClose([plan.followUp], [double(c["follow_up"])], relative: 1e-6, "\(name) follow-up")
+    if !given.contains("follow_up") {
+      expectClose([plan.followUp], [double(c["follow_up"])], relative: 1e-6, "\(name) follow-up")
+    }
     expectClose([plan.eventProbability], [double(c["event_probability"])], relative: 1e-6, "\(name) P(event)")
     expectClose(plan.analysisTimes ?? [], doubles(c["analysis_times"]), relative: 1e-6, "\(name) analysis times")
     if let h1 = double(c["expected_events_h1"]) {

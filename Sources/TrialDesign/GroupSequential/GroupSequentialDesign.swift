@@ -6,23 +6,32 @@ import Survival
 ///
 /// Events: the fixed-design events from ``EventsMethod`` times the design's inflation factor gives
 /// the maximum events D_max (unrounded, as rpact); the planned maximum is ⌈D_max⌉ unless given, and
-/// look k is planned at ⌈t_k·max⌉ events. Patients: D_max / P̄(event by the final analysis) under
-/// ``ExponentialAccrualModel``, or, when the patients are given, the follow-up that yields D_max
-/// expected events. Expected events under the alternative: Σ D_k·P(stop at look k).
+/// look k is planned at ⌈t_k·max⌉ events. Patients and timing under ``ExponentialAccrualModel``
+/// from two of accrual duration, accrual rate, follow-up and patients: duration and follow-up give
+/// N = D_max / P̄(event by the final analysis); duration and patients (or rate) give the follow-up
+/// that yields D_max expected events; rate and follow-up give the duration (rpact's
+/// accrualIntensity). Expected events under the alternative: Σ D_k·P(stop at look k).
 public struct GroupSequentialDesign: Sendable {
   /// Accrual, survival and dropout assumptions.
   public struct Accrual: Sendable, Equatable {
     public let controlMedian: Double
-    public let accrualTime: Double
-    /// Follow-up after the end of accrual; nil to solve it from the patients.
+    /// Accrual duration; nil to solve it from the rate and the follow-up.
+    public let accrualTime: Double?
+    /// Patients accrued per unit time; nil unless given.
+    public let accrualRate: Double?
+    /// Follow-up after the end of accrual; nil to solve it from the patients or the rate.
     public let followUp: Double?
     /// Probability of dropping out by `dropoutTime` (each arm), 0 for none.
     public let dropoutRate: Double
     public let dropoutTime: Double
 
-    public init(controlMedian: Double, accrualTime: Double, followUp: Double?, dropoutRate: Double = 0, dropoutTime: Double = 12) {
+    public init(
+      controlMedian: Double, accrualTime: Double?, accrualRate: Double? = nil, followUp: Double?, dropoutRate: Double = 0,
+      dropoutTime: Double = 12
+    ) {
       self.controlMedian = controlMedian
       self.accrualTime = accrualTime
+      self.accrualRate = accrualRate
       self.followUp = followUp
       self.dropoutRate = dropoutRate
       self.dropoutTime = dropoutTime
@@ -44,6 +53,8 @@ public struct GroupSequentialDesign: Sendable {
   /// The planned events at each look.
   public let lookEvents: [Int]
   public let accrual: Accrual?
+  /// The accrual duration (given or solved).
+  public let accrualDuration: Double?
   /// The follow-up after accrual (given or solved).
   public let followUp: Double?
   public let patientsExact: Double?
@@ -116,6 +127,7 @@ public struct GroupSequentialDesign: Sendable {
     expectedEventsH1 = expected
     self.accrual = accrual
     guard let accrual else {
+      accrualDuration = nil
       followUp = nil
       patientsExact = patients.map(Double.init)
       self.patients = patients
@@ -123,43 +135,77 @@ public struct GroupSequentialDesign: Sendable {
       analysisTimes = nil
       return
     }
-    for (name, value) in [("control median", accrual.controlMedian), ("accrual time", accrual.accrualTime), ("dropout time", accrual.dropoutTime)]
-    where !(value.isFinite && value > 0) {
+    var positive = [("control median", accrual.controlMedian), ("dropout time", accrual.dropoutTime)]
+    if let a = accrual.accrualTime { positive.append(("accrual time", a)) }
+    if let r = accrual.accrualRate { positive.append(("accrual rate", r)) }
+    for (name, value) in positive where !(value.isFinite && value > 0) {
       throw .accrual("the \(name) must be positive; got \(value.shortDescription)")
     }
     guard accrual.dropoutRate >= 0, accrual.dropoutRate < 1 else {
       throw .accrual("the dropout rate must lie in [0, 1); got \(accrual.dropoutRate.shortDescription)")
     }
-    let model = ExponentialAccrualModel(
-      controlMedian: accrual.controlMedian, hazardRatio: hazardRatio, accrualTime: accrual.accrualTime,
-      allocation: allocation,
-      dropoutHazard: ExponentialAccrualModel.dropoutHazard(rate: accrual.dropoutRate, time: accrual.dropoutTime))
+    if let given = accrual.followUp, !(given.isFinite && given >= 0) {
+      throw .accrual("the follow-up must be 0 or more; got \(given.shortDescription)")
+    }
+    let dropout = ExponentialAccrualModel.dropoutHazard(rate: accrual.dropoutRate, time: accrual.dropoutTime)
+    let ratio = hazardRatio
+    let model = { (duration: Double) in
+      ExponentialAccrualModel(
+        controlMedian: accrual.controlMedian, hazardRatio: ratio, accrualTime: duration, allocation: allocation,
+        dropoutHazard: dropout)
+    }
+    let target = maxEventsExact
+    let duration: Double
     let n: Double
     let f: Double
-    switch (patients, accrual.followUp) {
-    case (let p?, nil):
-      guard let solved = model.followUp(events: maxEventsExact, patients: Double(p)) else {
+    func solveFollowUp(_ a: Double, _ n: Double) throws(PlanError) -> Double {
+      guard let solved = model(a).followUp(events: target, patients: n) else {
         throw .accrual(
-          "\(p) patients accrued over \(accrual.accrualTime.shortDescription) cannot give \(JSONNumber.short(maxEventsExact)) expected events")
+          "\(JSONNumber.short(n)) patients accrued over \(a.shortDescription) cannot give \(JSONNumber.short(target)) expected events")
       }
-      n = Double(p)
-      f = solved
-    case (nil, let given?):
-      guard given.isFinite, given >= 0 else { throw .accrual("the follow-up must be 0 or more; got \(given.shortDescription)") }
-      n = model.patients(events: maxEventsExact, followUp: given)
-      f = given
-    case (_?, _?):
-      throw .accrual("give either the patients or the follow-up, not both: the other follows from them")
-    case (nil, nil):
-      throw .accrual("an accrual model needs the follow-up after accrual or the number of patients")
+      return solved
     }
+    switch (accrual.accrualTime, accrual.accrualRate, accrual.followUp, patients) {
+    case (let a?, nil, let given?, nil):
+      duration = a
+      n = model(a).patients(events: target, followUp: given)
+      f = given
+    case (let a?, nil, nil, let p?):
+      duration = a
+      n = Double(p)
+      f = try solveFollowUp(a, n)
+    case (let a?, let r?, nil, nil):
+      duration = a
+      n = r * a
+      f = try solveFollowUp(a, n)
+    case (nil, let r?, let given?, nil):
+      // Events by the end of follow-up grow with the accrual duration (more patients, each
+      // followed at least as long): bracket and solve r·A·P̄_A(A + F) = D_max.
+      let gap = { (a: Double) in r * a * model(a).eventProbability(followUp: given) - target }
+      var hi = max(1, target / r)
+      var tries = 0
+      while gap(hi) < 0 && tries < 60 {
+        hi *= 2
+        tries += 1
+      }
+      guard gap(hi) >= 0, let a = RootFinder.brent(1e-9, hi, tolerance: 1e-12, gap) else {
+        throw .accrual("accrual at \(r.shortDescription) per unit time cannot give \(JSONNumber.short(target)) expected events")
+      }
+      duration = a
+      n = r * a
+      f = given
+    default:
+      throw .accrual(
+        "give two of accrual time, accrual rate, follow-up and patients, with the accrual time or the rate among them (time + follow-up, time + patients, time + rate, or rate + follow-up)")
+    }
+    accrualDuration = duration
     followUp = f
     patientsExact = n
     self.patients = patients ?? Int((n - 1e-9).rounded(.up))
-    eventProbability = model.eventProbability(followUp: f)
-    let total = maxEventsExact
+    let m = model(duration)
+    eventProbability = m.eventProbability(followUp: f)
     analysisTimes = boundaries.fractions.map { t in
-      t == 1 ? accrual.accrualTime + f : (model.calendarTime(events: t * total, patients: n) ?? .nan)
+      t == 1 ? duration + f : (m.calendarTime(events: t * target, patients: n) ?? .nan)
     }
   }
 
