@@ -4,7 +4,8 @@
 #  - the browser logs no error: no console error, no blocked or failed resource (the pages carry
 #    a Content-Security-Policy that forbids scripts and every external resource, so anything
 #    that tried to load or run would be reported here);
-#  - the Kaplan–Meier plot is not blank: the screenshot shows both arms' curve colours.
+#  - the Kaplan–Meier plot is not blank: rendered on its own, its data region (inside the axes,
+#    without the legend and the risk table) shows both arms' curve colours.
 # Screenshots go to Reports/screenshots/ (not committed). Installs chromium through apt when it
 # is missing (sudo when not root). Run from anywhere: bash Reports/check-in-browser.sh
 set -euo pipefail
@@ -35,10 +36,17 @@ for page in Reports/*.html; do
   if grep -E "CONSOLE|Uncaught|Content Security Policy|ERR_|Refused to" "$profile/$name.log" >/dev/null; then
     problems+=("the browser reported: $(grep -E "CONSOLE|Uncaught|Content Security Policy|ERR_|Refused to" "$profile/$name.log" | head -3 | tr '\n' ' ')")
   fi
+  plot="$profile/$name-km.html"
+  plotpng="Reports/screenshots/$name-km.png"
   if [ ! -s "$png" ]; then
     problems+=("no screenshot")
-  elif ! python3 Reports/plot_not_blank.py "$png"; then
-    problems+=("the Kaplan-Meier plot looks blank in $png")
+  elif ! python3 Reports/plot_not_blank.py extract "$page" "$plot"; then
+    problems+=("no Kaplan-Meier plot to check")
+  else
+    timeout 120 chromium "${flags[@]}" --window-size=720,600 --screenshot="$plotpng" "file://$plot" >/dev/null 2>&1 || true
+    if [ ! -s "$plotpng" ] || ! python3 Reports/plot_not_blank.py check "$plot" "$plotpng" >"$profile/$name-km.txt"; then
+      problems+=("the Kaplan-Meier plot looks blank ($plotpng; $(cat "$profile/$name-km.txt" 2>/dev/null))")
+    fi
   fi
   if [ ${#problems[@]} -eq 0 ]; then
     echo "ok   $page ($png)"

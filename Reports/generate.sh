@@ -12,11 +12,11 @@ osstats=".build/debug/osstats"
 # The simulated 73-patient cohort (simulated data, not trial results): primary-endpoint report
 # in HTML, Markdown (with its SVG plots) and JSON, and the termination analysis against the
 # assumed design in Datasets/design_simulated_trial.json.
-"$osstats" report Datasets/simulated_trial_73.csv --group arm --strata stratum \
+"$osstats" report Datasets/simulated_trial_73.csv --group arm --strata stratum --experimental salvage+dexamethasone \
   --output Reports/simulated-73-primary.html
-"$osstats" report Datasets/simulated_trial_73.csv --group arm --strata stratum \
+"$osstats" report Datasets/simulated_trial_73.csv --group arm --strata stratum --experimental salvage+dexamethasone \
   --output Reports/simulated-73-primary.md
-"$osstats" report Datasets/simulated_trial_73.csv --group arm --strata stratum \
+"$osstats" report Datasets/simulated_trial_73.csv --group arm --strata stratum --experimental salvage+dexamethasone \
   --output Reports/simulated-73-primary.json
 "$osstats" report Datasets/simulated_trial_73.csv --group arm --design Datasets/design_simulated_trial.json \
   --kind termination --output Reports/simulated-73-termination.html

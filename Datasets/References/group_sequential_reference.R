@@ -814,6 +814,27 @@ termination <- local({
   )
 })
 
+# ============================================== classical_monitoring ==
+# A classical boundary keeps its planned z at each look; a final look at unplanned information
+# takes the z that brings the exact type I error to alpha. rpact recalculates only alpha-spending
+# designs, so the reference is mvtnorm (Miwa, 4096 steps) with uniroot: Haybittle-Peto, K = 3
+# planned at (1/3, 2/3, 1) of 121 deaths, looks at 40 and 70 deaths, look 2 declared final.
+classical_monitoring <- local({
+  rho <- sqrt(40 / 70)
+  corr <- matrix(c(1, rho, rho, 1), 2)
+  type1 <- function(c2) {
+    1 - pmvnorm(upper = c(3, c2), corr = corr, algorithm = Miwa(steps = 4096))[1]
+  }
+  c2 <- uniroot(function(c2) type1(c2) - alpha1, c(1, 3), tol = 1e-13)$root
+  check(close_to(type1(c2), alpha1, 1e-10), "classical final alpha")
+  list(list(
+    name = "haybittle_peto_k3_final_at_look2", spending = "haybittle-peto",
+    information_fractions = arr(c(1, 2, 3) / 3), max_events = num(121),
+    events = arr(c(40, 70)), z = arr(c(1, 1.5)),
+    efficacy_z = arr(c(3, c2)), cumulative_alpha = arr(c(pnorm(3, lower.tail = FALSE), type1(c2)))
+  ))
+})
+
 # ============================================================== write ==
 
 versions <- list(
@@ -832,7 +853,8 @@ out <- list(
   sample_size = sample_size,
   conditional_power = conditional_power,
   analysis = analysis,
-  termination = termination
+  termination = termination,
+  classical_monitoring = classical_monitoring
 )
 
 json <- toJSON(out, auto_unbox = TRUE, digits = NA, pretty = TRUE, na = "null",

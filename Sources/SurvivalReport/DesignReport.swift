@@ -86,6 +86,7 @@ public struct DesignReport: Sendable, RenderedReport {
       ("patients", d.patients.map { .int($0) } ?? .null), ("patients_exact", .number(d.patientsExact)),
       ("accrual", accrual),
       ("strata", .array(d.strata.map { .string($0) })),
+      ("experimental_arm", .string(d.experimentalArm)),
       ("warnings", .array([])),
     ])
     return doc.serialized() + "\n"
@@ -108,13 +109,14 @@ public struct DesignReport: Sendable, RenderedReport {
     out.append("Expected events under HR \(f(d.hazardRatio)): \(f(d.expectedEventsH1))")
     if let a = d.accrual, let n = d.patientsExact, let fu = d.followUp, let duration = d.accrualDuration {
       out.append(
-        "Patients: \(d.patients.map(String.init) ?? "-") (\(f(n)) exact), uniform accrual over \(f(duration)) (\(f(n / duration)) per unit time), follow-up \(f(fu)) after accrual, control median \(f(a.controlMedian))"
+        "Patients: \(d.patients.map(String.init) ?? "-") (\(String(format: "%.2f", n)) exact), uniform accrual over \(f(duration)) (\(f(n / duration)) per unit time), follow-up \(f(fu)) after accrual, control median \(f(a.controlMedian))"
           + (a.dropoutRate > 0 ? ", dropout \(f(a.dropoutRate)) by \(f(a.dropoutTime))" : ""))
       out.append("  (\(Self.accrualMethod))")
     } else if let p = d.patients {
       out.append("Patients planned: \(p)")
     }
     if !d.strata.isEmpty { out.append("Stratified by: \(d.strata.joined(separator: ", "))") }
+    if let arm = d.experimentalArm { out.append("Experimental arm: \(arm)") }
     return out
   }
 
@@ -165,17 +167,20 @@ public struct DesignReport: Sendable, RenderedReport {
 }
 
 /// Reads a design file written by `osstats design` back into a ``GroupSequentialDesign``: the
-/// parameters are read and the boundaries recomputed; the planned maximum events and patients are
-/// taken from the file (the protocol's numbers, which may have been edited).
+/// parameters are read and the boundaries recomputed (a warning says so when the file's differ);
+/// the planned maximum events and patients are taken from the file (the protocol's numbers,
+/// which may have been edited).
 public enum DesignFile {
   /// Why a design file cannot be used.
   public struct Problem: Error, Sendable, CustomStringConvertible {
     public let description: String
   }
 
-  /// Parses `data`.
+  /// Parses `data`, strictly: a field of the wrong type or out of its range is an error naming
+  /// it, never a guess. Returns the design and warnings (the file's boundaries or patients differ
+  /// from what its settings give).
   /// - Throws: ``Problem`` naming the field that is missing or wrong.
-  public static func parse(_ data: Data) throws(Problem) -> GroupSequentialDesign {
+  public static func parse(_ data: Data) throws(Problem) -> (design: GroupSequentialDesign, warnings: [String]) {
     let object: Any
     do {
       object = try JSONSerialization.jsonObject(with: data)
@@ -186,39 +191,70 @@ public enum DesignFile {
     guard root["analysis"] as? String == "design" else {
       throw Problem(description: "not a design file: \"analysis\" is not \"design\"")
     }
+    func isBool(_ value: Any) -> Bool { (value as? NSNumber).map { String(cString: $0.objCType) == "c" } ?? false }
     func number(_ key: String, in dict: [String: Any] = root) throws(Problem) -> Double? {
       guard let value = dict[key], !(value is NSNull) else { return nil }
-      guard let n = value as? NSNumber, String(cString: n.objCType) != "c", n.doubleValue.isFinite else {
+      guard !isBool(value), let n = value as? NSNumber, n.doubleValue.isFinite else {
         throw Problem(description: "\"\(key)\" must be a number")
       }
       return n.doubleValue
+    }
+    func integer(_ key: String, in dict: [String: Any] = root, range: ClosedRange<Int>) throws(Problem) -> Int? {
+      guard let v = try number(key, in: dict) else { return nil }
+      guard v == v.rounded(), v >= Double(range.lowerBound), v <= Double(range.upperBound) else {
+        throw Problem(description: "\"\(key)\" must be a whole number from \(range.lowerBound) to \(range.upperBound); got \(v.shortDescription)")
+      }
+      return Int(v)
     }
     func required(_ key: String) throws(Problem) -> Double {
       guard let v = try number(key) else { throw Problem(description: "\"\(key)\" is missing") }
       return v
     }
+    func bool(_ key: String, in dict: [String: Any], default value: Bool) throws(Problem) -> Bool {
+      guard let raw = dict[key], !(raw is NSNull) else { return value }
+      guard isBool(raw), let b = raw as? Bool else { throw Problem(description: "\"\(key)\" must be true or false") }
+      return b
+    }
+    func string(_ key: String, in dict: [String: Any] = root) throws(Problem) -> String? {
+      guard let raw = dict[key], !(raw is NSNull) else { return nil }
+      guard let text = raw as? String else { throw Problem(description: "\"\(key)\" must be a string") }
+      return text
+    }
+    func numbers(_ key: String, _ raw: Any) throws(Problem) -> [Double] {
+      guard let list = raw as? [Any] else { throw Problem(description: "\"\(key)\" must be a list of numbers") }
+      var out: [Double] = []
+      for item in list {
+        guard !isBool(item), let n = item as? NSNumber, n.doubleValue.isFinite else {
+          throw Problem(description: "\"\(key)\" must be a list of numbers")
+        }
+        out.append(n.doubleValue)
+      }
+      return out
+    }
     let alpha = try required("alpha")
-    let sided = Int(try number("sided") ?? 1)
+    let sided = try integer("sided", range: 1...2) ?? 1
     let power = try required("power")
     let hr = try required("hr")
     let allocation = try number("allocation") ?? 1
-    var fractions: [Double] = []
-    if let list = root["information_fractions"] as? [Any] {
-      for item in list {
-        guard let n = item as? NSNumber else { throw Problem(description: "\"information_fractions\" must hold numbers") }
-        fractions.append(n.doubleValue)
-      }
+    let fractions: [Double]
+    if let list = root["information_fractions"] {
+      fractions = try numbers("information_fractions", list)
     } else if let looks = root["looks"] as? [[String: Any]] {
+      var collected: [Double] = []
       for look in looks {
         guard let t = try number("information_fraction", in: look) else {
           throw Problem(description: "a look has no \"information_fraction\"")
         }
-        fractions.append(t)
+        collected.append(t)
       }
+      fractions = collected
     } else {
       throw Problem(description: "\"information_fractions\" is missing")
     }
-    let spendingName = root["spending"] as? String ?? "lan-demets-obf"
+    guard fractions.count <= 20 else {
+      throw Problem(description: "\"information_fractions\": at most 20 looks; got \(fractions.count)")
+    }
+    let spendingName = try string("spending") ?? "lan-demets-obf"
     let efficacy: EfficacyBoundary
     switch spendingName {
     case "obf": efficacy = .obrienFleming
@@ -237,27 +273,32 @@ public enum DesignFile {
     }
     var futility: FutilityBoundary = .none
     var binding = false
-    if let fut = root["futility"] as? [String: Any] {
-      binding = fut["binding"] as? Bool ?? false
-      switch fut["kind"] as? String {
+    if let raw = root["futility"], !(raw is NSNull) {
+      guard let fut = raw as? [String: Any] else { throw Problem(description: "\"futility\" must be an object or null") }
+      binding = try bool("binding", in: fut, default: false)
+      switch try string("kind", in: fut) {
       case "fixed":
-        guard let bounds = fut["bounds"] as? [NSNumber] else { throw Problem(description: "\"futility\".\"bounds\" is missing") }
-        futility = .fixed(bounds.map(\.doubleValue))
+        guard let raw = fut["bounds"] else { throw Problem(description: "\"futility\".\"bounds\" is missing") }
+        futility = .fixed(try numbers("bounds", raw))
       case "beta-spending":
-        let name = fut["spending"] as? String ?? ""
+        let name = try string("spending", in: fut) ?? ""
         guard let f = try spendingFunction(name, parameter: try number("parameter", in: fut)) else {
           throw Problem(description: "unknown futility \"spending\": \(name)")
         }
         futility = .betaSpending(f)
-      default: throw Problem(description: "unknown futility \"kind\"")
+      default: throw Problem(description: "unknown futility \"kind\" (fixed or beta-spending)")
       }
     }
-    let method = EventsMethod(rawValue: root["events_method"] as? String ?? "schoenfeld") ?? .schoenfeld
+    let methodName = try string("events_method") ?? "schoenfeld"
+    guard let method = EventsMethod(rawValue: methodName) else {
+      throw Problem(description: "unknown \"events_method\": \(methodName) (schoenfeld, freedman or hsieh-freedman)")
+    }
     var accrual: GroupSequentialDesign.Accrual?
-    if let a = root["accrual"] as? [String: Any] {
-      let followUpGiven = a["follow_up_given"] as? Bool ?? true
-      let timeGiven = a["accrual_time_given"] as? Bool ?? true
-      let rateGiven = a["accrual_rate_given"] as? Bool ?? false
+    if let raw = root["accrual"], !(raw is NSNull) {
+      guard let a = raw as? [String: Any] else { throw Problem(description: "\"accrual\" must be an object or null") }
+      let followUpGiven = try bool("follow_up_given", in: a, default: true)
+      let timeGiven = try bool("accrual_time_given", in: a, default: true)
+      let rateGiven = try bool("accrual_rate_given", in: a, default: false)
       guard let median = try number("control_median", in: a) else {
         throw Problem(description: "\"accrual\" needs \"control_median\"")
       }
@@ -270,16 +311,22 @@ public enum DesignFile {
         controlMedian: median, accrualTime: timeGiven ? time : nil, accrualRate: rateGiven ? rate : nil,
         followUp: followUpGiven ? followUp : nil, dropoutRate: dropoutRate ?? 0, dropoutTime: dropoutTime ?? 12)
     }
-    let maxEvents = try number("max_events").map { Int($0) }
-    let patients = try number("patients").map { Int($0) }
-    let strata = (root["strata"] as? [String]) ?? []
+    let maxEvents = try integer("max_events", range: 1...10_000_000)
+    let patients = try integer("patients", range: 1...100_000_000)
+    var strata: [String] = []
+    if let raw = root["strata"], !(raw is NSNull) {
+      guard let list = raw as? [String] else { throw Problem(description: "\"strata\" must be a list of column names") }
+      strata = list
+    }
+    let experimental = try string("experimental_arm")
+    var design: GroupSequentialDesign
     do {
       let boundaries = try GroupSequentialBoundaries(
         fractions: fractions, alpha: alpha, sided: sided, beta: 1 - power, efficacy: efficacy, futility: futility,
         bindingFutility: binding)
       // The patients were given exactly when neither the follow-up nor the rate was.
       let patientsGiven = accrual.map { $0.followUp == nil && $0.accrualRate == nil } ?? true
-      return try GroupSequentialDesign(
+      design = try GroupSequentialDesign(
         boundaries: boundaries, hazardRatio: hr, allocation: allocation, method: method, accrual: accrual,
         patients: patientsGiven ? patients : nil, maxEvents: maxEvents, strata: strata)
     } catch let e as GroupSequentialError {
@@ -289,6 +336,23 @@ public enum DesignFile {
     } catch {
       throw Problem(description: "\(error)")
     }
+    design.experimentalArm = experimental
+    var warnings: [String] = []
+    if let looks = root["looks"] as? [[String: Any]] {
+      let written = looks.map { ($0["efficacy_z"] as? NSNumber)?.doubleValue }
+      let recomputed = design.boundaries.efficacyZ
+      if written.count == recomputed.count,
+        zip(written, recomputed).contains(where: { w, r in w.map { abs($0 - r) > 1e-6 } ?? false })
+      {
+        warnings.append(
+          "the design file's efficacy_z (\(written.map { $0.map { String(format: "%.4f", $0) } ?? "-" }.joined(separator: ", "))) differ from those its settings give (\(recomputed.map { String(format: "%.4f", $0) }.joined(separator: ", "))); osstats uses the recomputed boundaries")
+      }
+    }
+    if let p = patients, let planned = design.patients, p != planned {
+      warnings.append("the design file's patients (\(p)) differ from those its accrual settings give (\(planned)); the file's number is used as planned")
+      design.patients = p
+    }
+    return (design, warnings)
   }
 
   /// A spending function by its design-file name.

@@ -6,7 +6,8 @@ import TrialDesign
 /// design: observed against planned information, the boundary that applies under each reading,
 /// the decision, conditional and predictive power, repeated confidence intervals and, when a
 /// boundary is crossed or at the final analysis, stage-wise inference; with the nominal OS
-/// comparison beside it. Pure: it computes nothing but unit conversions.
+/// comparison beside it. Pure: beyond formatting it only orients the comparison (experimental :
+/// control), converts z to p-values and to the log-rank-based hazard ratio exp(−z(1+r)/√(rD)).
 public struct MonitorReport: Sendable, RenderedReport {
   /// What kind of analysis this is.
   public enum Kind: String, Sendable {
@@ -183,7 +184,12 @@ public struct MonitorReport: Sendable, RenderedReport {
     ]
     members += [
       ("readings", .array(readings.map(readingJSON))),
-      ("decision", .string(readings.first?.current.decision.rawValue)),
+      // One verdict for an interim or final analysis; a termination analysis has one per reading.
+      ("decision", .string(kind == .termination ? nil : readings.first?.current.decision.rawValue)),
+      (
+        "decisions",
+        .object(readings.map { ($0.reading.rawValue, .string($0.current.decision.rawValue)) })
+      ),
       ("governing_reading", .string(governing)),
       ("warnings", .array(warnings.map { .string($0) })),
     ]
@@ -242,7 +248,8 @@ public struct MonitorReport: Sendable, RenderedReport {
   private func readingLines(_ a: SequentialAnalysis, index: Int) -> (title: String, notes: [String]) {
     var notes: [String] = []
     for r in a.remaining {
-      notes.append("Planned look \(r.number) at t = \(f(r.informationFraction)) (\(f(r.events)) events): boundary z = \(String(format: "%.4f", r.efficacyZ))")
+      let events = r.number <= design.lookEvents.count ? Double(design.lookEvents[r.number - 1]) : r.events
+      notes.append("Planned look \(r.number) at t = \(f(r.informationFraction)) (\(f(events)) events): boundary z = \(String(format: "%.4f", r.efficacyZ))")
     }
     if a.conditionalPowerTrend != nil || a.conditionalPowerDesign != nil {
       let label = kind == .termination ? "Conditional power had the trial continued (hypothetical)" : "Conditional power"

@@ -23,6 +23,8 @@ extension OverallSurvivalReport {
     caption { text-align: left; font-weight: 600; padding: 4px 0; }
     th, td { border-bottom: 1px solid #d0d7de; padding: 4px 10px; text-align: left; vertical-align: top; }
     th { background: #f6f8fa; }
+    th.level { padding-left: 26px; font-weight: normal; }
+    .warnings { border-left: 4px solid #D55E00; background: #fff8f3; padding: 6px 16px; }
     td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
     p.note { color: #555; font-size: 0.85em; margin: 2px 0 14px; }
     dl { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; font-size: 0.9em; }
@@ -57,7 +59,9 @@ extension OverallSurvivalReport {
     for row in t.rows {
       out += "<tr>"
       for (i, cell) in row.enumerated() {
-        if i == 0 {
+        if i == 0 && cell.hasPrefix(OverallSurvivalReport.levelMark) {
+          out += "<th scope=\"row\" class=\"level\">\(escape(String(cell.dropFirst())))</th>"
+        } else if i == 0 {
           out += "<th scope=\"row\">\(escape(cell))</th>"
         } else {
           out += isNumeric(cell) ? "<td class=\"num\">\(escape(cell))</td>" : "<td>\(escape(cell))</td>"
@@ -99,7 +103,12 @@ extension OverallSurvivalReport {
     }
     out += "</header>\n<section id=\"summary\">\n<h2>Key results</h2>\n<ul class=\"key\">\n"
     for line in keyFindings { out += "<li>\(Self.escape(line))</li>\n" }
-    out += "</ul>\n</section>\n"
+    out += "</ul>\n"
+    let notes = allWarnings
+    if !notes.isEmpty {
+      out += "<ul class=\"warnings\" aria-label=\"Warnings\">\n" + notes.map { "<li>Warning: \(Self.escape($0))</li>\n" }.joined() + "</ul>\n"
+    }
+    out += "</section>\n"
     for s in sections {
       // The heading, its text and its figure stay on one printed page.
       out += "<section id=\"\(s.id)\">\n<div class=\"keep\">\n<h2>\(Self.escape(s.heading))</h2>\n"
@@ -125,7 +134,10 @@ extension OverallSurvivalReport {
   // MARK: - Markdown
 
   static func markdownTable(_ t: Table) -> String {
-    func line(_ cells: [String]) -> String { "| " + cells.map(Markdown.escape).joined(separator: " | ") + " |" }
+    func cell(_ text: String) -> String {
+      text.hasPrefix(OverallSurvivalReport.levelMark) ? "&emsp;" + Markdown.escape(String(text.dropFirst())) : Markdown.escape(text)
+    }
+    func line(_ cells: [String]) -> String { "| " + cells.map(cell).joined(separator: " | ") + " |" }
     var out = "**\(Markdown.escape(t.caption))**\n\n" + line(t.header) + "\n|" + t.header.indices.map { $0 == 0 ? ":---|" : "---:|" }.joined() + "\n"
     out += t.rows.map(line).joined(separator: "\n") + "\n"
     if let note = t.note { out += "\n_\(Markdown.escape(note))_\n" }
@@ -140,6 +152,7 @@ extension OverallSurvivalReport {
     out += "\(Markdown.escape(c.experimentalLabel)) (experimental) vs \(Markdown.escape(c.controlLabel)) (control) · \(Markdown.escape(input.file))\n\n"
     if simulated { out += "> **Simulated data:** every number below comes from a simulated data set and is not a trial result.\n\n" }
     out += "## Key results\n\n" + keyFindings.map { "- " + Markdown.escape($0) }.joined(separator: "\n") + "\n\n"
+    if !allWarnings.isEmpty { out += allWarnings.map { "> Warning: " + Markdown.escape($0) }.joined(separator: "\n>\n") + "\n\n" }
     for s in sections {
       out += "## \(Markdown.escape(s.heading))\n\n"
       for p in s.paragraphs { out += Markdown.escape(p) + "\n\n" }
@@ -259,7 +272,7 @@ extension OverallSurvivalReport {
       ("ph_test", ph), ("subgroups", .array(subgroupsJSON)),
       ("monitoring", monitoring?.document ?? .null),
       ("methods", .array(methods.map { .string($0) })),
-      ("warnings", .array(km.warnings.map { .string($0) })),
+      ("warnings", .array(allWarnings.map { .string($0) })),
     ]
     if let timestamp { members.append(("generated", .string(timestamp))) }
     return JSONValue.object(members).serialized() + "\n"

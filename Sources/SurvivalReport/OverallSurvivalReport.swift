@@ -35,6 +35,8 @@ public struct OverallSurvivalReport: Sendable {
   public var extendedRiskTable = true
   /// Base name of the SVG files written beside a Markdown report.
   public var plotBaseName = "report"
+  /// Warnings to show in the report (and its JSON): about the input, the arms, the design.
+  public var warnings: [String] = []
 
   public init(
     kind: Kind, comparison: OverallSurvivalComparison, monitoring: MonitorReport?, input: InputSummary, strata: [String],
@@ -116,7 +118,24 @@ public struct OverallSurvivalReport: Sendable {
 
   var primaryLogRank: LogRankTest { c.stratifiedLogRank ?? c.logRank }
   var primaryHazardRatio: OverallSurvivalComparison.HazardRatio? { c.stratifiedHazardRatio ?? c.hazardRatio }
-  var stratifiedLabel: String { strata.isEmpty ? "" : " stratified by \(strata.joined(separator: ", "))" }
+  /// " stratified by X" when the stratified analyses exist (strata with more than one level).
+  var stratifiedLabel: String { c.stratifiedLogRank == nil ? "" : " stratified by \(strata.joined(separator: ", "))" }
+
+  /// Every warning: those given and those of the analyses.
+  public var allWarnings: [String] {
+    var out = warnings
+    if !strata.isEmpty && c.stratifiedLogRank == nil {
+      out.append("the strata \(strata.joined(separator: ", ")) have one level in these data: every analysis is unstratified")
+    }
+    let longest = km.groups.compactMap(\.curve.time.last).max() ?? 0
+    if timeUnit == "months" && longest > 240 {
+      out.append("follow-up reaches \(NumberFormat.significant(longest)) months (over 20 years): is the time column in months? Say its unit with --time-unit")
+    }
+    for s in c.subgroups where s.missing > 0 {
+      out.append("subgroup \(s.name): \(s.missing) patient\(s.missing == 1 ? "" : "s") with no value left out of that analysis only")
+    }
+    return out
+  }
 
   var keyFindings: [String] {
     var out: [String] = []
@@ -235,10 +254,11 @@ public struct OverallSurvivalReport: Sendable {
         caption: "Hazard ratios by subgroup", header: ["Subgroup", "Patients", "Deaths", "Hazard ratio (95% CI)", "Interaction p"], rows: [],
         note: "Cox model within each level (Efron ties); interaction p from the likelihood-ratio test of arm × subgroup.")
       for s in c.subgroups {
-        subgroupTable.rows.append([s.name, "", "", "", F.p(s.interaction?.p)])
+        let missing = s.missing > 0 ? " (\(s.missing) missing)" : ""
+        subgroupTable.rows.append([s.name + missing, "", "", "", F.p(s.interaction?.p)])
         for l in s.levels {
           let hr = l.hazardRatio.map { "\(F.ratio($0.estimate)) (\(F.interval(F.ratio($0.lower), F.ratio($0.upper))))" } ?? "not estimable"
-          subgroupTable.rows.append(["  \(l.level)", String(l.patients), String(l.events), hr, ""])
+          subgroupTable.rows.append([Self.levelMark + l.level, String(l.patients), String(l.events), hr, ""])
         }
       }
       out.append(
@@ -250,9 +270,10 @@ public struct OverallSurvivalReport: Sendable {
     if let m = monitoring {
       var sectionTables: [Table] = []
       for (index, a) in m.readings.enumerated() {
+        let interval = a.reading == .final ? "\(F.percent(1 - 2 * m.design.boundaries.alpha / Double(m.design.boundaries.sided))) CI" : "Repeated CI"
         var t = Table(
           caption: "Reading \(index + 1): \(readingTitle(a))",
-          header: ["Look", "Deaths", "Information fraction", "z", "Boundary z", "Cumulative alpha", "HR", "Repeated CI", "Decision"], rows: [])
+          header: ["Look", "Deaths", "Information fraction", "z", "Boundary z", "Cumulative alpha", "HR", interval, "Decision"], rows: [])
         for l in a.looks {
           t.rows.append([
             String(l.number), NumberFormat.significant(l.events), NumberFormat.significant(l.informationFraction),
@@ -261,8 +282,9 @@ public struct OverallSurvivalReport: Sendable {
           ])
         }
         for r in a.remaining {
+          let planned = r.number <= m.design.lookEvents.count ? Double(m.design.lookEvents[r.number - 1]) : r.events
           t.rows.append([
-            "\(r.number) (planned)", NumberFormat.significant(r.events), NumberFormat.significant(r.informationFraction), "",
+            "\(r.number) (planned)", NumberFormat.significant(planned), NumberFormat.significant(r.informationFraction), "",
             F.statistic(r.efficacyZ), "", "", "", "",
           ])
         }
@@ -296,6 +318,9 @@ public struct OverallSurvivalReport: Sendable {
     }
     return out
   }
+
+  /// Marks a table's first cell as a subgroup level (indented in HTML and Markdown).
+  static let levelMark = "\u{2003}"
 
   func readingTitle(_ a: SequentialAnalysis) -> String {
     switch a.reading {
@@ -334,7 +359,8 @@ public struct OverallSurvivalReport: Sendable {
       out.append(
         "Boundaries by the Armitage–McPherson–Rowe recursion, recomputed at the observed information (alpha spent at earlier looks kept); repeated confidence intervals (Jennison & Turnbull); conditional power by the same recursion; stage-wise ordering p-value and median-unbiased estimate after a boundary crossing or at the final analysis.")
     }
-    out.append("Every estimator is validated against R survival 3.5 and rpact 3.3.4 (see the osstats repository's Datasets/References).")
+    out.append(
+      "The estimators are tested against R survival 3.5 and rpact 3.3.4 (predictive power against its closed form; classical boundaries at unplanned information against mvtnorm); see the osstats repository's Datasets/References.")
     return out
   }
 
@@ -360,7 +386,10 @@ public struct OverallSurvivalReport: Sendable {
       var looks = (reading?.looks ?? []).map {
         BoundaryPlot.Look(informationFraction: $0.informationFraction, efficacy: $0.efficacyZ, futility: $0.futilityZ)
       }
-      looks += (reading?.remaining ?? []).map { BoundaryPlot.Look(informationFraction: $0.informationFraction, efficacy: $0.efficacyZ) }
+      looks += (reading?.remaining ?? []).map { r in
+        let futility = r.number <= b.futilityZ.count ? b.futilityZ[r.number - 1] : nil
+        return BoundaryPlot.Look(informationFraction: r.informationFraction, efficacy: r.efficacyZ, futility: futility)
+      }
       let planned = b.fractions.indices.map {
         BoundaryPlot.Look(informationFraction: b.fractions[$0], efficacy: b.efficacyZ[$0], futility: b.futilityZ[$0])
       }

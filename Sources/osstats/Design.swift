@@ -45,7 +45,7 @@ struct Design: ParsableCommand {
       Examples:
         osstats design --hr 0.6 --information-fractions 0.5,1 --output design.json
         osstats design --hr 0.7 --power 0.9 --looks 3 --spending hsd --gamma -4 --futility-spending lan-demets-obf
-        osstats design --hr 0.6 --information-fractions 0.5,1 --control-median 6 --accrual-time 42 --patients 142 --strata stratum
+        osstats design --hr 0.6 --information-fractions 0.5,1 --control-median 6 --accrual-time 42 --patients 142 --strata stratum --experimental salvage+dexamethasone
       """
   )
 
@@ -127,6 +127,9 @@ struct Design: ParsableCommand {
   @Option(help: "Stratification factors of the primary analysis, recorded in the design file. Example: --strata stratum")
   var strata: NameList?
 
+  @Option(help: "The experimental arm's value in the data's group column, recorded in the design file for monitor and report. Example: --experimental salvage+dexamethasone")
+  var experimental: String?
+
   @OptionGroup var output: OutputOptions
 
   func validate() throws {
@@ -190,7 +193,7 @@ struct Design: ParsableCommand {
       case .kimDemets: futility = .betaSpending(.kimDeMets(rho: futilityRho ?? 1))
       case nil: break
       }
-      let design: GroupSequentialDesign
+      var design: GroupSequentialDesign
       do {
         let boundaries = try GroupSequentialBoundaries(
           fractions: fractions, alpha: alpha, sided: sided, beta: 1 - power, efficacy: efficacy, futility: futility,
@@ -209,6 +212,7 @@ struct Design: ParsableCommand {
       } catch let e as GroupSequentialDesign.PlanError {
         throw Failure(ExitStatus.usage, "design: \(e.description)")
       }
+      design.experimentalArm = experimental
       let report = DesignReport(design: design, version: osstatsVersion, command: commandLine())
       try output.write(report)
       // The design file goes to --output; the table is still shown on the terminal.

@@ -66,14 +66,14 @@ struct Monitor: ParsableCommand {
   @Flag(name: .customLong("no-strata"), help: "Unstratified log-rank test even when the design names strata. Example: --no-strata")
   var noStrata = false
 
-  @Option(help: "Calendar cut-off, in the unit of --entry (months from the first entry) or a date YYYY-MM-DD when --entry holds dates. Example: --cutoff 36")
+  @Option(help: "Calendar cut-off: a number in the time column's unit (the --entry column then holds calendar times in that unit), or a date YYYY-MM-DD when --entry holds dates (with --time-unit). Example: --cutoff 36")
   var cutoff: String?
 
   @Option(help: "Column with each patient's calendar entry time or date, for --cutoff (default: entry). Example: --entry randdt")
   var entry: String?
 
-  @Option(name: .customLong("time-unit"), help: "Unit of the time column when --cutoff is a date: days, weeks, months (default) or years. Example: --time-unit days")
-  var timeUnit: TimeUnit = .months
+  @Option(name: .customLong("time-unit"), help: "Unit of the time column, needed when --cutoff is a date: days, weeks, months or years. Example: --time-unit days")
+  var timeUnit: TimeUnit?
 
   @Option(name: .customLong("previous-looks"), help: "Earlier looks as EVENTS:Z (z in the favourable direction), in order. Example: --previous-looks 61:1.1")
   var previousLooks: LookList?
@@ -106,7 +106,7 @@ struct Monitor: ParsableCommand {
 
   func run() throws {
     try reportingFailures {
-      let plan = try Self.loadDesign(design)
+      let (plan, designWarnings) = try Self.loadDesign(design)
       let strataColumns = noStrata ? [] : (strata?.values ?? plan.strata)
       let entryColumn = cutoff != nil ? (entry ?? "entry") : nil
       var (loaded, summary) = try input.load(
@@ -115,28 +115,21 @@ struct Monitor: ParsableCommand {
       guard loaded.mapping.group != nil else {
         throw Failure(ExitStatus.usage, "\(input.displayName): monitor compares two arms: name the group column with --group")
       }
-      var warnings = summary.warnings
+      var warnings = designWarnings + summary.warnings
       if let cutoff, let column = entryColumn {
-        let (data, dropped) = try applyCutoff(cutoff, column: column, loaded: loaded)
+        let (data, dropped, censored) = try applyCutoff(cutoff, column: column, loaded: loaded)
         loaded.data = data
         summary = InputSummary(file: summary.file, sha256: summary.sha256, loaded: loaded)
-        if dropped > 0 { warnings.append("\(dropped) patients entered after the cut-off \(cutoff) and are not counted") }
+        warnings.append(
+          "cut-off \(cutoff): \(dropped) patient\(dropped == 1 ? "" : "s") entered at or after it and are not counted; \(censored) death\(censored == 1 ? "" : "s") after it censored at the cut-off")
       }
       let data = loaded.data
       guard data.groupLabels.count == 2 else {
         throw Failure(ExitStatus.data, "\(input.displayName): monitor compares two arms; the group column has \(data.groupLabels.count)")
       }
-      let experimentalIndex: Int
-      if let e = experimental {
-        guard let i = data.groupLabels.firstIndex(of: e) else {
-          throw Failure(
-            ExitStatus.usage,
-            "\(input.displayName): --experimental \(e) is not an arm; the arms are \(data.groupLabels.joined(separator: ", "))")
-        }
-        experimentalIndex = i
-      } else {
-        experimentalIndex = 1
-      }
+      let chosen = try Self.experimentalArm(experimental ?? plan.experimentalArm, labels: data.groupLabels, where: input.displayName)
+      let experimentalIndex = chosen.index
+      if let w = chosen.warning { warnings.append(w) }
       let comparison: TwoArmComparison
       do {
         comparison = try TwoArmComparison(data: data)
@@ -196,8 +189,23 @@ struct Monitor: ParsableCommand {
     }
     return report
   }
+  /// The experimental arm: the one named (by --experimental or the design file), else the second
+  /// in sorted order with a warning, since the sign of every one-sided result depends on it.
+  static func experimentalArm(_ name: String?, labels: [String], where place: String) throws -> (index: Int, warning: String?) {
+    if let name {
+      guard let i = labels.firstIndex(of: name) else {
+        throw Failure(ExitStatus.usage, "\(place): the experimental arm \(name) is not in the group column; its values are \(labels.joined(separator: ", "))")
+      }
+      return (i, nil)
+    }
+    return (
+      1,
+      "the experimental arm is not named (--experimental, or experimental_arm in the design file): taking \(labels[1]), the second in sorted order, against \(labels[0])"
+    )
+  }
+
   /// Reads and parses the design file.
-  static func loadDesign(_ design: String) throws -> GroupSequentialDesign {
+  static func loadDesign(_ design: String) throws -> (design: GroupSequentialDesign, warnings: [String]) {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: design, isDirectory: &isDirectory), !isDirectory.boolValue else {
       throw Failure(ExitStatus.noInput, "\(design): cannot open: no such file")
@@ -216,7 +224,9 @@ struct Monitor: ParsableCommand {
   }
 
   /// Censors every patient at the calendar cut-off and drops those who entered after it.
-  private func applyCutoff(_ cutoff: String, column: String, loaded: LoadedSurvivalData) throws -> (SurvivalData, Int) {
+  /// Returns the cut data, the patients dropped (entered at or after the cut-off) and the deaths
+  /// censored (after the cut-off).
+  private func applyCutoff(_ cutoff: String, column: String, loaded: LoadedSurvivalData) throws -> (SurvivalData, Int, Int) {
     let values = loaded.columns[column] ?? []
     let positions = loaded.positions[column] ?? []
     let where_ = input.displayName
@@ -231,6 +241,9 @@ struct Monitor: ParsableCommand {
         return x
       }
     } else if let c = Self.day(cutoff) {
+      guard let timeUnit else {
+        throw Failure(ExitStatus.usage, "--cutoff \(cutoff) is a date: say the time column's unit with --time-unit days, weeks, months or years")
+      }
       cut = c / timeUnit.days
       entries = try values.enumerated().map { i, v in
         guard let d = Self.day(v) else {
@@ -245,17 +258,25 @@ struct Monitor: ParsableCommand {
     var keep: [Int] = []
     var time: [Double] = []
     var event: [Bool] = []
+    var censoredDeaths = 0
     for i in 0..<d.count where entries[i] < cut {
       keep.append(i)
       let window = cut - entries[i]
       time.append(min(d.time[i], window))
       event.append(d.event[i] && d.time[i] <= window)
+      if d.event[i] && d.time[i] > window { censoredDeaths += 1 }
+    }
+    let present = Set(keep.map { d.group[$0] })
+    guard present.count == d.groupLabels.count else {
+      throw Failure(
+        ExitStatus.data,
+        "\(where_): --cutoff \(cutoff) leaves no patient in \(d.groupLabels.indices.filter { !present.contains($0) }.map { d.groupLabels[$0] }.joined(separator: ", ")) (entry column \(column))")
     }
     do {
       let data = try SurvivalData(
         time: time, event: event, group: keep.map { d.group[$0] }, groupLabels: d.groupLabels,
         stratum: keep.map { d.stratum[$0] }, strataLabels: d.strataLabels)
-      return (data, d.count - keep.count)
+      return (data, d.count - keep.count, censoredDeaths)
     } catch {
       throw Failure(ExitStatus.software, "\(where_): cut-off: \(error)")
     }

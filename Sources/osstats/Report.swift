@@ -62,7 +62,7 @@ struct Report: ParsableCommand {
   @Option(name: .customLong("time-unit"), help: "Unit of the time column, for labels and axis ticks (default months). Example: --time-unit days")
   var timeUnit: String = "months"
 
-  @Option(name: .customLong("previous-looks"), help: "Earlier looks as EVENTS:Z, for an interim report. Example: --previous-looks 61:1.1")
+  @Option(name: .customLong("previous-looks"), help: "Earlier looks as EVENTS:Z, for an interim or termination report. Example: --previous-looks 61:1.1")
   var previousLooks: LookList?
 
   @Flag(name: .customLong("confidence-bands"), help: "Draw pointwise 95% confidence bands on the Kaplan-Meier plot. Example: --confidence-bands")
@@ -85,7 +85,7 @@ struct Report: ParsableCommand {
 
   func validate() throws {
     if kind != .primary && design == nil { throw ValidationError("--kind \(kind.rawValue) needs --design") }
-    if previousLooks != nil && kind != .interim { throw ValidationError("--previous-looks is for --kind interim") }
+    if previousLooks != nil && kind == .primary { throw ValidationError("--previous-looks is for --kind interim or termination") }
     if resolvedFormat == .markdown && (output == nil || output == "-") {
       throw ValidationError("a Markdown report needs --output FILE.md: its plots are written beside it")
     }
@@ -103,7 +103,9 @@ struct Report: ParsableCommand {
 
   func run() throws {
     try reportingFailures {
-      let plan = try design.map { try Monitor.loadDesign($0) }
+      let loadedDesign = try design.map { try Monitor.loadDesign($0) }
+      let plan = loadedDesign?.design
+      var warnings = loadedDesign?.warnings ?? []
       let strataColumns = strata?.values ?? plan?.strata ?? []
       let (loaded, summary) = try input.load(strata: strataColumns)
       guard loaded.mapping.group != nil else {
@@ -113,22 +115,31 @@ struct Report: ParsableCommand {
       guard data.groupLabels.count == 2 else {
         throw Failure(ExitStatus.data, "\(input.displayName): a report compares two arms; the group column has \(data.groupLabels.count)")
       }
-      var experimentalIndex = 1
-      if let e = experimental {
-        guard let i = data.groupLabels.firstIndex(of: e) else {
-          throw Failure(
-            ExitStatus.usage, "\(input.displayName): --experimental \(e) is not an arm; the arms are \(data.groupLabels.joined(separator: ", "))")
-        }
-        experimentalIndex = i
-      }
+      let chosen = try Monitor.experimentalArm(experimental ?? plan?.experimentalArm, labels: data.groupLabels, where: input.displayName)
+      let experimentalIndex = chosen.index
+      if let w = chosen.warning { warnings.append(w) }
       // Subgroup values by line, so that a missing subgroup value leaves the patient in every
       // other analysis.
       var subgroupValues: [(name: String, values: [String?])] = []
       for column in strataColumns + (subgroups?.values ?? []) where !subgroupValues.contains(where: { $0.name == column }) {
-        let (withColumn, _) = try input.load(extra: [column], extraOptions: [column: "--subgroups"])
+        let withColumn: LoadedSurvivalData
+        do {
+          (withColumn, _) = try input.load(extra: [column], extraOptions: [column: "--subgroups"])
+        } catch let failure as Failure where failure.status == ExitStatus.data {
+          // Every row lacks a value: the subgroup cannot be analysed, the rest of the report can.
+          warnings.append("subgroup \(column) has no values in the analysed rows and is left out")
+          continue
+        }
         var byLine: [Int: String] = [:]
         for (i, line) in withColumn.lines.enumerated() { byLine[line] = withColumn.columns[column]?[i] }
-        subgroupValues.append((column, loaded.lines.map { byLine[$0] }))
+        let values = loaded.lines.map { byLine[$0] }
+        let levels = Set(values.compactMap { $0 }).count
+        guard levels <= 12 else {
+          throw Failure(
+            ExitStatus.usage,
+            "\(input.displayName): subgroup column \(column) has \(levels) distinct values; a subgroup needs a categorical column (at most 12 levels), e.g. age grouped into bands")
+        }
+        subgroupValues.append((column, values))
       }
       let simulatedData = simulated || isSimulated(loaded)
       let options = KaplanMeierOptions(quantiles: [0.5], times: landmarks?.values ?? [6, 12, 24])
@@ -174,7 +185,8 @@ struct Report: ParsableCommand {
         }
         try writer.write(rendered.text)
       }
-      for w in comparison.kaplanMeier.warnings + (monitoring?.warnings ?? []) + summary.warnings { warn(w) }
+      report.warnings = warnings + comparison.kaplanMeier.warnings + (monitoring?.warnings ?? []) + summary.warnings
+      for w in report.allWarnings { warn(w) }
     }
   }
 

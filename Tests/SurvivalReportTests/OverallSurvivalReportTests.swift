@@ -107,3 +107,81 @@ import TrialDesign
     #expect(!a.html().contains("Generated"))
   }
 }
+
+/// The termination report of the simulated cohort built from the library as `osstats report
+/// --kind termination` builds it; every number in its HTML and Markdown is the core's.
+@Suite struct TerminationReportTests {
+  typealias F = OverallSurvivalReport.Format
+
+  static func build() throws -> (OverallSurvivalReport, OverallSurvivalComparison, MonitorReport) {
+    let root = OverallSurvivalReportTests.repository
+    let bytes = [UInt8](try Data(contentsOf: root.appendingPathComponent("Datasets/simulated_trial_73.csv")))
+    let loaded = try SurvivalDataLoader.load(bytes: bytes, spec: ColumnSpec(group: "arm", strata: ["stratum"]))
+    let data = loaded.data
+    let experimental = try #require(data.groupLabels.firstIndex(of: "salvage+dexamethasone"))
+    let comparison = try OverallSurvivalComparison(
+      data: data, experimental: experimental, kaplanMeier: KaplanMeierOptions(quantiles: [0.5], times: [6, 12, 24]),
+      subgroups: [("stratum", data.stratum.map { data.strataLabels[$0] })])
+    let (plan, _) = try DesignFile.parse(try Data(contentsOf: root.appendingPathComponent("Datasets/design_simulated_trial.json")))
+    let twoArm = try TwoArmComparison(data: data)
+    let z = -(twoArm.stratifiedLogRankZ ?? twoArm.logRankZ)
+    let history = [ObservedLook(events: Double(twoArm.events.reduce(0, +)), z: z)]
+    let readings = try [AnalysisReading.interim, .final].map {
+      try SequentialAnalysis(
+        design: plan.boundaries, maxEvents: Double(plan.maxEvents), designHazardRatio: plan.hazardRatio, history: history,
+        reading: $0)
+    }
+    let input = InputSummary(file: "simulated_trial_73.csv", sha256: SHA256.hex(bytes), loaded: loaded)
+    let monitoring = MonitorReport(
+      kind: .termination, design: plan, designFile: "design.json", input: input, comparison: twoArm, experimental: experimental,
+      readings: readings, cutoff: nil, version: "test", command: "osstats report")
+    let report = OverallSurvivalReport(
+      kind: .termination, comparison: comparison, monitoring: monitoring, input: input, strata: ["stratum"], simulated: true,
+      version: "test", command: "osstats report")
+    return (report, comparison, monitoring)
+  }
+
+  @Test("RMST, follow-up, PH test, subgroups, CP, RCIs and stage-wise inference in HTML and Markdown are the core's")
+  func numbersAreTheCores() throws {
+    let (report, c, m) = try Self.build()
+    let html = report.html()
+    let md = report.markdown().text
+    func both(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) {
+      #expect(html.contains(SVGText.escape(text)), "HTML lacks \(text)", sourceLocation: sourceLocation)
+      #expect(md.contains(Markdown.escape(text)), "Markdown lacks \(text)", sourceLocation: sourceLocation)
+    }
+    let km = c.kaplanMeier
+    for i in [c.control, c.experimental] {
+      let g = km.groups[i]
+      both(F.interval(F.time(g.restrictedMean.lower), F.time(g.restrictedMean.upper)))
+      both(F.interval(F.time(g.followUp.lower), F.time(g.followUp.upper)))
+      both(F.time(g.median.time))
+    }
+    let d = try #require(km.restrictedMeanDifference)
+    both(F.time(d.difference))
+    let ph = try #require(c.proportionalHazards)
+    both(F.statistic(ph.global.statistic))
+    both(F.p(ph.global.p))
+    for s in c.subgroups {
+      both(F.p(s.interaction?.p))
+      for l in s.levels {
+        let hr = try #require(l.hazardRatio)
+        both("\(F.ratio(hr.estimate)) (\(F.interval(F.ratio(hr.lower), F.ratio(hr.upper))))")
+      }
+    }
+    let interim = m.readings[0]
+    let final = m.readings[1]
+    // rpact 3.3.4 (group_sequential_reference.json, termination): CP 0.14527 and 0.50644,
+    // RCI 0.3891 to 1.634, final boundary 1.959964, one-sided p 0.182404.
+    #expect(F.percent(interim.conditionalPowerTrend) == "14.5%" && F.percent(interim.conditionalPowerDesign) == "50.6%")
+    both("\(F.percent(interim.conditionalPowerTrend)) under the current trend, \(F.percent(interim.conditionalPowerDesign)) under the design HR")
+    both(F.interval(F.ratio(interim.current.rciLower), F.ratio(interim.current.rciUpper)))
+    #expect(F.interval(F.ratio(interim.current.rciLower), F.ratio(interim.current.rciUpper)) == "0.39 to 1.63")
+    both(F.statistic(interim.current.efficacyZ))
+    both(F.statistic(final.current.efficacyZ))
+    let fi = try #require(final.finalInference)
+    both("p = \(F.p(fi.pValue)) (one-sided); median-unbiased HR \(F.ratio(fi.medianUnbiasedHR))")
+    #expect(F.p(fi.pValue) == "0.182")
+    #expect(html.contains("hypothetical"))
+  }
+}

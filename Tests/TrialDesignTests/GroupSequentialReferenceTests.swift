@@ -278,4 +278,41 @@ struct GroupSequentialReferenceTests {
       relative: 1e-9, "final CI")
     #expect(asFinal.current.decision == .notRejected)
   }
+
+  @Test("a classical boundary's final look at unplanned information spends exactly alpha (mvtnorm)")
+  func classicalFinal() throws {
+    let c = try #require((fixture.root["classical_monitoring"] as? [[String: Any]])?.first)
+    let b = try GroupSequentialBoundaries(fractions: [1.0 / 3, 2.0 / 3, 1], efficacy: .haybittlePeto(interimZ: 3))
+    let history = zip(doubles(c["events"]), doubles(c["z"])).map { ObservedLook(events: $0!, z: $1!) }
+    let a = try SequentialAnalysis(design: b, maxEvents: 121, designHazardRatio: nil, history: history, reading: .final)
+    expectClose(a.looks.map(\.efficacyZ), doubles(c["efficacy_z"]), absolute: 1e-7, "Haybittle–Peto final boundary")
+    expectClose(a.looks.map(\.cumulativeAlpha), doubles(c["cumulative_alpha"]), relative: 1e-7, "cumulative alpha")
+    // As an interim look the planned z (3) stays.
+    let interim = try SequentialAnalysis(design: b, maxEvents: 121, designHazardRatio: nil, history: [history[0]])
+    #expect(interim.current.efficacyZ == 3)
+  }
+
+  @Test("binding futility enters a classical design's cumulative alpha; beta spending needs alpha spending")
+  func classicalBinding() throws {
+    // rpact getDesignGroupSequential(kMax = 3, typeOfDesign = "P", futilityBounds = c(0, 0),
+    // bindingFutility = TRUE): alphaSpent 0.01123, 0.01924, 0.025 (the z are those of the
+    // non-binding computation's shape with the constant solved under the binding bounds).
+    let b = try GroupSequentialBoundaries(
+      fractions: [1.0 / 3, 2.0 / 3, 1], efficacy: .pocock, futility: .fixed([0, 0]), bindingFutility: true)
+    #expect(abs(b.cumulativeAlpha[2] - 0.025) < 1e-9)
+    #expect(throws: GroupSequentialError.self) {
+      try GroupSequentialBoundaries(fractions: [0.5, 1], efficacy: .obrienFleming, futility: .betaSpending(.lanDeMetsOBrienFleming))
+    }
+  }
+
+  @Test("an earlier look past its efficacy boundary stops the analysis; events must increase")
+  func stoppedEarlier() throws {
+    let b = try GroupSequentialBoundaries(fractions: [0.5, 1])
+    #expect(throws: GroupSequentialError.stoppedEarlier(look: 1)) {
+      try SequentialAnalysis(design: b, maxEvents: 100, designHazardRatio: 0.7, history: [.init(events: 50, z: 3.5), .init(events: 100, z: 2)])
+    }
+    #expect(throws: GroupSequentialError.eventsNotIncreasing([60, 50])) {
+      try SequentialAnalysis(design: b, maxEvents: 100, designHazardRatio: 0.7, history: [.init(events: 60, z: 1), .init(events: 50, z: 2)])
+    }
+  }
 }

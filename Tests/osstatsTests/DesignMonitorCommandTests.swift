@@ -6,7 +6,7 @@ import Testing
 @Suite struct DesignMonitorCommandTests {
   static let example = [
     "design", "--hr", "0.6", "--information-fractions", "0.5,1", "--control-median", "6", "--accrual-time", "42",
-    "--patients", "142", "--strata", "stratum",
+    "--patients", "142", "--strata", "stratum", "--experimental", "salvage+dexamethasone",
   ]
 
   @Test("design: the JSON contract and rpact's numbers; the committed example design is what the command writes")
@@ -36,6 +36,7 @@ import Testing
     let accrual = try #require(doc["accrual"] as? [String: Any])
     #expect(abs((accrual["follow_up"] as? Double ?? 0) - 6.673932122615589) < 1e-6)
     #expect(doc["strata"] as? [String] == ["stratum"])
+    #expect(doc["experimental_arm"] as? String == "salvage+dexamethasone")
     // The committed design file is this command's output but for the command line it records.
     let committed = try String(contentsOf: repository.appendingPathComponent("Datasets/design_simulated_trial.json"), encoding: .utf8)
     func body(_ s: String) -> String { s.split(separator: "\n").filter { !$0.contains("\"command\"") }.joined(separator: "\n") }

@@ -5,8 +5,8 @@ import Testing
 @Suite struct ReportCommandTests {
   static let examples: [(file: String, arguments: [String])] = [
     ("aml-primary.html", ["Datasets/aml.csv", "--group", "x", "--experimental", "Maintained", "--time-unit", "weeks", "--landmarks", "12,24,36"]),
-    ("simulated-73-primary.html", ["Datasets/simulated_trial_73.csv", "--group", "arm", "--strata", "stratum"]),
-    ("simulated-73-primary.json", ["Datasets/simulated_trial_73.csv", "--group", "arm", "--strata", "stratum"]),
+    ("simulated-73-primary.html", ["Datasets/simulated_trial_73.csv", "--group", "arm", "--strata", "stratum", "--experimental", "salvage+dexamethasone"]),
+    ("simulated-73-primary.json", ["Datasets/simulated_trial_73.csv", "--group", "arm", "--strata", "stratum", "--experimental", "salvage+dexamethasone"]),
     (
       "simulated-73-termination.html",
       ["Datasets/simulated_trial_73.csv", "--group", "arm", "--design", "Datasets/design_simulated_trial.json", "--kind", "termination"]

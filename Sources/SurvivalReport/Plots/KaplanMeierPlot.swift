@@ -114,6 +114,7 @@ public struct KaplanMeierPlot: Sendable, Equatable {
   public func svg() -> String {
     let layout = Layout(self)
     var canvas = SVGCanvas(width: Layout.width, height: layout.height)
+    canvas.plotArea = (layout.plotLeft, layout.plotTop, layout.plotWidth, Layout.plotHeight)
     drawHeader(&canvas, layout)
     drawGridAndAxes(&canvas, layout)
     for (i, arm) in arms.enumerated() where showConfidenceBands {

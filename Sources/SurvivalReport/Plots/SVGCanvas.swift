@@ -12,6 +12,9 @@ struct SVGCanvas {
   let width: Double
   let height: Double
   private(set) var body = ""
+  /// The data region (x, y, width, height), written as `data-plot-area` so that a check of the
+  /// rendered page can look inside it (Reports/check-in-browser.sh).
+  var plotArea: (x: Double, y: Double, width: Double, height: Double)?
 
   init(width: Double, height: Double) {
     self.width = width
@@ -62,8 +65,9 @@ struct SVGCanvas {
   func document(title: String, description: String) -> String {
     let w = n(width)
     let h = n(height)
+    let area = plotArea.map { " data-plot-area=\"\(n($0.x)) \(n($0.y)) \(n($0.width)) \(n($0.height))\"" } ?? ""
     return "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"osst-plot\" viewBox=\"0 0 \(w) \(h)\" "
-      + "width=\"\(w)\" height=\"\(h)\" role=\"img\">\n"
+      + "width=\"\(w)\" height=\"\(h)\" role=\"img\"\(area)>\n"
       + "<title>\(SVGText.escape(title))</title>\n"
       + "<desc>\(SVGText.escape(description))</desc>\n"
       + PlotStyle.css

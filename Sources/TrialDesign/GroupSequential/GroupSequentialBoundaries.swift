@@ -21,6 +21,8 @@ public enum GroupSequentialError: Error, Equatable, Sendable {
   case noSolution(String)
   /// The looks' cumulative events must be positive and increase.
   case eventsNotIncreasing([Double])
+  /// An earlier look crossed its efficacy boundary: the trial stopped there.
+  case stoppedEarlier(look: Int)
 }
 
 extension GroupSequentialError: CustomStringConvertible {
@@ -35,6 +37,8 @@ extension GroupSequentialError: CustomStringConvertible {
     case .twoSidedFutility: "futility boundaries are for one-sided designs"
     case .parameterOutOfRange(let what): what
     case .noSolution(let what): "no solution: \(what)"
+    case .stoppedEarlier(let look):
+      "look \(look) crossed its efficacy boundary, so the trial stopped there; analyse that look as the last one"
     case .eventsNotIncreasing(let events):
       "the looks' cumulative events must be positive and increase; got \(events.map(\.shortDescription).joined(separator: ", "))"
     }
@@ -68,7 +72,8 @@ public struct GroupSequentialBoundaries: Sendable {
   /// Futility boundaries in z at each look (nil where there is none).
   public let futilityZ: [Double?]
   /// The cumulative type I error by each look: the spending function's value α(t_k) for spending
-  /// designs, the exact crossing probability under H0 for classical boundaries.
+  /// designs, the exact crossing probability under H0 (with a binding futility boundary when
+  /// there is one) for classical boundaries.
   public let cumulativeAlpha: [Double]
   /// The cumulative type II error spent by each look (β-spending futility only).
   public let cumulativeBeta: [Double]?
@@ -98,7 +103,12 @@ public struct GroupSequentialBoundaries: Sendable {
     if case .fixed(let bounds) = futility, bounds.count != looks - 1 {
       throw .futilityCount(expected: looks - 1, got: bounds.count)
     }
-    if case .betaSpending(let f) = futility { try Self.validate(.spending(f)) }
+    if case .betaSpending(let f) = futility {
+      try Self.validate(.spending(f))
+      guard efficacy.spendingFunction != nil else {
+        throw .parameterOutOfRange("beta-spending futility needs an alpha-spending efficacy boundary (as rpact); use --futility-bounds with \(efficacy.name)")
+      }
+    }
     self.fractions = fractions
     self.alpha = alpha
     self.sided = sided
@@ -149,9 +159,14 @@ public struct GroupSequentialBoundaries: Sendable {
     case .spending(let f):
       cumulativeAlpha = fractions.map { Double(sided) * f.spent($0, total: alpha / Double(sided)) }
     default:
-      let h0 = Self.crossing(
-        fractions: fractions, lower: sided == 2 ? efficacyZ.map { -$0 } : Array(repeating: -.infinity, count: looks),
-        upper: efficacyZ, drift: 0)
+      // The exact crossing probability under H0, with the futility boundary when it is binding.
+      var lowerH0 = Array(repeating: -Double.infinity, count: looks)
+      if sided == 2 {
+        lowerH0 = efficacyZ.map { -$0 }
+      } else if bindingFutility, case .fixed(let bounds) = futility {
+        lowerH0 = bounds + [-.infinity]
+      }
+      let h0 = Self.crossing(fractions: fractions, lower: lowerH0, upper: efficacyZ, drift: 0)
       var running = 0.0
       cumulativeAlpha = zip(h0.upper, h0.lower).map { up, low in
         running += up + (sided == 2 ? low : 0)

@@ -58,8 +58,8 @@ public struct GroupSequentialDesign: Sendable {
   /// The follow-up after accrual (given or solved).
   public let followUp: Double?
   public let patientsExact: Double?
-  /// The planned patients (given, or ⌈patientsExact⌉).
-  public let patients: Int?
+  /// The planned patients (given, or ⌈patientsExact⌉; a protocol's number may replace it).
+  public var patients: Int?
   /// P̄(event by the final analysis).
   public let eventProbability: Double?
   /// The expected calendar time of each look (from the start of accrual).
@@ -68,6 +68,8 @@ public struct GroupSequentialDesign: Sendable {
   public let expectedEventsH1: Double
   /// Stratification factors of the primary analysis.
   public let strata: [String]
+  /// The experimental arm's label in the data's group column, when the plan names it.
+  public var experimentalArm: String?
 
   /// Why the plan cannot be made.
   public enum PlanError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -76,6 +78,7 @@ public struct GroupSequentialDesign: Sendable {
     case allocation(Double)
     case accrual(String)
     case tooFewEvents(looks: Int, events: Int)
+    case benefitDirection(Double)
 
     public var description: String {
       switch self {
@@ -83,7 +86,10 @@ public struct GroupSequentialDesign: Sendable {
       case .hazardRatio(let hr): "the hazard ratio must be positive and not 1; got \(hr.shortDescription)"
       case .allocation(let r): "the allocation ratio must be positive; got \(r.shortDescription)"
       case .accrual(let what): what
-      case .tooFewEvents(let looks, let events): "\(looks) looks need at least \(looks) events; the design has \(events)"
+      case .tooFewEvents(let looks, let events):
+        "\(looks) look\(looks == 1 ? "" : "s") need\(looks == 1 ? "s" : "") at least \(looks) event\(looks == 1 ? "" : "s"); the design has \(events)"
+      case .benefitDirection(let hr):
+        "a one-sided design tests for benefit, a hazard ratio below 1; got \(hr.shortDescription)"
       }
     }
   }
@@ -98,6 +104,7 @@ public struct GroupSequentialDesign: Sendable {
   ) throws(PlanError) {
     guard hazardRatio.isFinite, hazardRatio > 0, hazardRatio != 1 else { throw .hazardRatio(hazardRatio) }
     guard allocation.isFinite, allocation > 0 else { throw .allocation(allocation) }
+    if boundaries.sided == 1 && hazardRatio >= 1 { throw .benefitDirection(hazardRatio) }
     self.boundaries = boundaries
     self.hazardRatio = hazardRatio
     self.allocation = allocation
