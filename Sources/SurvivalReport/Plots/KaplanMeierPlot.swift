@@ -183,8 +183,9 @@ public struct KaplanMeierPlot: Sendable, Equatable {
       switch plot.riskTable {
       case .none: break
       case .numberAtRisk:
-        let widest = plot.arms.map { SVGText.estimatedWidth($0.name, fontSize: 11) }.max() ?? 0
-        left = max(left, min(widest, Layout.maxNameWidth) + 34)
+        // The names are bold: about 12% wider than the estimate for regular text.
+        let widest = plot.arms.map { 1.12 * SVGText.estimatedWidth($0.name, fontSize: 11) }.max() ?? 0
+        left = max(left, min(widest, Layout.maxNameWidth) + 44)
       case .kmunicate:
         left = max(left, 24 + SVGText.estimatedWidth("Censored", fontSize: 11) + 30)
       }
