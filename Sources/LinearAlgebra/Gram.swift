@@ -1,8 +1,12 @@
 import CLAPACK
 import Foundation
 
-/// Accumulates Gram matrices BᵀB of rows with BLAS `dsyrk`, buffering rows in cache-sized blocks
-/// so that no n×p copy is ever made: the dense n×p work of the Cox information matrix.
+/// Accumulates Gram matrices BᵀB of rows with BLAS, buffering rows in cache-sized blocks so that
+/// no n×p copy is ever made: the dense n×p work of the Cox information matrix.
+///
+/// Each block goes to `dgemm` rather than `dsyrk`: OpenBLAS has a kernel for small matrices that
+/// `dsyrk` does not reach, so at p = 10 `dgemm` takes about half the time of `dsyrk` although it
+/// computes both triangles (only the lower one is kept).
 ///
 /// A reference type over manually managed buffers, so that adding a row costs p multiplications
 /// and no copy-on-write checks. Not shared between threads.
@@ -40,11 +44,13 @@ public final class GramAccumulator {
     if filled == blockRows { flush() }
   }
 
-  /// Adds the row `scale · values`.
-  public func add(_ values: [Double], scale: Double) {
-    values.withUnsafeBufferPointer { b in
-      if let base = b.baseAddress { add(base, scale: scale) }
-    }
+  /// Adds a row written in place: `fill` receives the buffer slot of the next row and writes its
+  /// `columns` values, already scaled (no intermediate copy).
+  @inline(__always)
+  public func addRow(_ fill: (UnsafeMutablePointer<Double>) -> Void) {
+    fill(buffer + filled * columns)
+    filled += 1
+    if filled == blockRows { flush() }
   }
 
   private func flush() {
@@ -64,9 +70,9 @@ public final class GramAccumulator {
       return
     }
     // The buffer, row-major m×p, is the column-major p×m matrix A = Bᵀ: C += A·Aᵀ = BᵀB.
-    cblas_dsyrk(
-      CblasColMajor, CblasLower, CblasNoTrans, Int32(columns), Int32(filled), 1, buffer,
-      Int32(columns), 1, gram, Int32(columns))
+    cblas_dgemm(
+      CblasColMajor, CblasNoTrans, CblasTrans, Int32(columns), Int32(columns), Int32(filled), 1,
+      buffer, Int32(columns), buffer, Int32(columns), 1, gram, Int32(columns))
     filled = 0
   }
 

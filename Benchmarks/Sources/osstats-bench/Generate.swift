@@ -62,28 +62,15 @@ struct Simulation {
     return exp((lo + hi) / 2)
   }
 
-  /// Writes the CSV to `path` and returns a one-line summary of the data.
-  func write(to path: String) throws -> String {
-    guard let file = fopen(path, "w") else {
-      throw BenchError("cannot open \(path) for writing")
-    }
-    defer { fclose(file) }
+  /// Simulates the rows in order, handing each to `row`: the time in thousandths, the event
+  /// indicator and the covariates in millionths (the exact digits the CSV holds).
+  func forEachRow(_ row: (_ milli: Int64, _ event: Bool, _ micro: [Int64]) throws -> Void) rethrows {
     var rng = SplitMix64(seed: seed)
     let beta = self.beta
     let lambdaC = censoringRate
     let rho = Self.rho
     let tail = (1 - rho * rho).squareRoot()
-    var out: [UInt8] = []
-    out.reserveCapacity(1 << 20)
-    var header = "time,status"
-    for j in 1...p { header += ",x\(j)" }
-    out.append(contentsOf: Array((header + "\n").utf8))
-    var x = [Double](repeating: 0, count: p)
-    var events = 0
-    var times: [Int64] = []
-    times.reserveCapacity(n)
-    var eventTimes: [Int64] = []
-    eventTimes.reserveCapacity(n)
+    var micro = [Int64](repeating: 0, count: p)
     for _ in 0..<n {
       var previous = 0.0
       var eta = 0.0
@@ -91,14 +78,51 @@ struct Simulation {
         let z = rng.normal()
         let raw = j == 0 ? z : rho * previous + tail * z
         previous = raw
-        let micro = Int64((raw * 1e6).rounded())
-        x[j] = Double(micro) / 1e6
-        eta += beta[j] * x[j]
+        micro[j] = Int64((raw * 1e6).rounded())
+        eta += beta[j] * (Double(micro[j]) / 1e6)
       }
       let t = rng.exponential() / (Self.baselineHazard * exp(eta))
       let c = rng.exponential() / lambdaC
-      let event = t <= c
-      let milli = max(1, Int64((min(t, c) * 1000).rounded()))
+      try row(max(1, Int64((min(t, c) * 1000).rounded())), t <= c, micro)
+    }
+  }
+
+  /// The data in memory, the same doubles that reading the CSV of ``write(to:)`` gives (a decimal
+  /// with 3 or 6 digits parses to the correctly rounded quotient of its digits by 10³ or 10⁶).
+  func columns() -> CoxBench.Columns {
+    var time = [Double]()
+    time.reserveCapacity(n)
+    var event = [Bool]()
+    event.reserveCapacity(n)
+    var x = [Double](repeating: 0, count: n * p)
+    var i = 0
+    forEachRow { milli, status, micro in
+      time.append(Double(milli) / 1000)
+      event.append(status)
+      for j in 0..<p { x[j * n + i] = Double(micro[j]) / 1e6 }
+      i += 1
+    }
+    return CoxBench.Columns(time: time, event: event, x: x, names: (1...p).map { "x\($0)" }, n: n)
+  }
+
+  /// Writes the CSV to `path` and returns a one-line summary of the data.
+  func write(to path: String) throws -> String {
+    guard let file = fopen(path, "w") else {
+      throw BenchError("cannot open \(path) for writing")
+    }
+    defer { fclose(file) }
+    let lambdaC = censoringRate
+    var out: [UInt8] = []
+    out.reserveCapacity(1 << 20)
+    var header = "time,status"
+    for j in 1...p { header += ",x\(j)" }
+    out.append(contentsOf: Array((header + "\n").utf8))
+    var events = 0
+    var times: [Int64] = []
+    times.reserveCapacity(n)
+    var eventTimes: [Int64] = []
+    eventTimes.reserveCapacity(n)
+    try forEachRow { milli, event, micro in
       times.append(milli)
       if event {
         events += 1
@@ -107,9 +131,9 @@ struct Simulation {
       appendFixed(milli, decimals: 3, to: &out)
       out.append(UInt8(ascii: ","))
       out.append(event ? UInt8(ascii: "1") : UInt8(ascii: "0"))
-      for j in 0..<p {
+      for v in micro {
         out.append(UInt8(ascii: ","))
-        appendFixed(Int64((x[j] * 1e6).rounded()), decimals: 6, to: &out)
+        appendFixed(v, decimals: 6, to: &out)
       }
       out.append(UInt8(ascii: "\n"))
       if out.count > (1 << 20) - 256 {

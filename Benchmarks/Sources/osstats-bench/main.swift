@@ -4,12 +4,16 @@ import Foundation
 //
 //   osstats-bench generate N P SEED FILE   simulate N rows with P covariates into FILE (CSV)
 //   osstats-bench cox FILE REPEATS         read FILE, fit the Cox model (Efron) REPEATS times
+//   osstats-bench cox-simulated N P SEED REPEATS
+//                                          the same fits on the data `generate` would write,
+//                                          simulated in memory (quick timing and profiling)
 //   osstats-bench generate-km N SEED FILE  simulate N two-arm patients (time,status,group) into FILE
 //   osstats-bench km FILE REPEATS          read FILE, Kaplan–Meier medians + log-rank REPEATS times
 
 let usage = """
   usage: osstats-bench generate N P SEED FILE
          osstats-bench cox FILE REPEATS
+         osstats-bench cox-simulated N P SEED REPEATS
          osstats-bench generate-km N SEED FILE
          osstats-bench km FILE REPEATS
   """
@@ -31,6 +35,15 @@ do {
   case "cox":
     guard arguments.count == 3, let repeats = Int(arguments[2]), repeats > 0 else { fail(usage) }
     try CoxBench.run(path: arguments[1], repeats: repeats)
+  case "cox-simulated":
+    guard arguments.count == 5, let n = Int(arguments[1]), let p = Int(arguments[2]),
+      let seed = UInt64(arguments[3]), let repeats = Int(arguments[4]), n > 0, repeats > 0,
+      (1...Simulation.allBeta.count).contains(p)
+    else { fail(usage) }
+    let clock = ContinuousClock()
+    let start = clock.now
+    let columns = Simulation(n: n, p: p, seed: seed).columns()
+    try CoxBench.fit(columns, readSeconds: CoxBench.seconds(clock.now - start), repeats: repeats)
   case "generate-km":
     guard arguments.count == 4, let n = Int(arguments[1]), let seed = UInt64(arguments[2]), n > 0
     else { fail(usage) }

@@ -43,8 +43,8 @@ struct CoxHazardPath {
     eta = likelihood.eta(beta)
     risk = eta.map { exp($0) }
     var all: [[Step]] = []
-    for s in likelihood.byStop.indices {
-      let order = likelihood.byStop[s]
+    for s in likelihood.strata.indices {
+      let order = Array(likelihood.rowsByStop(s))
       let leaving = likelihood.byStart[s]
       var s0 = 0.0
       var s1 = [Double](repeating: 0, count: p)

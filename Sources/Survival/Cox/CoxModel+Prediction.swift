@@ -43,9 +43,10 @@ extension CoxModel {
     let riskZ = exp(lp)
     let z = Normal.criticalValue(level: level)
     var curves: [CoxPredictedSurvival] = []
-    for s in path.steps.indices where !kernel.byStop[s].isEmpty {
+    for s in path.steps.indices where !kernel.rowsByStop(s).isEmpty {
+      let byStop = kernel.rowsByStop(s)
       // Distinct times with counts, ascending.
-      let rows = kernel.byStop[s].reversed()
+      let rows = byStop.reversed()
       var times: [Double] = []
       var events: [Int] = []
       var counts: [Int] = []
@@ -60,8 +61,8 @@ extension CoxModel {
         if data.event[i] { events[events.count - 1] += 1 }
       }
       // Number at risk: intervals with start < t ≤ stop = #(stop ≥ t) − #(start ≥ t).
-      let stops = kernel.byStop[s].map { data.stop[$0] }.reversed() as [Double]
-      let starts = (data.start.map { st in kernel.byStop[s].map { st[$0] }.sorted() }) ?? []
+      let stops = byStop.map { data.stop[$0] }.reversed() as [Double]
+      let starts = (data.start.map { st in byStop.map { st[$0] }.sorted() }) ?? []
       func atLeast(_ sorted: [Double], _ t: Double) -> Int {
         var lo = 0
         var hi = sorted.count

@@ -56,7 +56,7 @@ extension CoxModel {
         }
         return lo
       }
-      for i in kernel.byStop[s] {
+      for i in kernel.rowsByStop(s) {
         let r = path.risk[i]
         let stop = data.stop[i]
         let from = data.start.map { upTo($0[i]) } ?? 0

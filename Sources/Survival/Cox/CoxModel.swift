@@ -95,7 +95,7 @@ public struct CoxModel: Sendable {
     columnNames = data.columnNames
     terms = data.terms
     n = data.count
-    events = data.event.filter { $0 }.count
+    events = data.event.reduce(0) { $1 ? $0 + 1 : $0 }
     means = kernel.means
 
     var beta = [Double](repeating: 0, count: p)
