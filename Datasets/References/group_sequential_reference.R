@@ -835,6 +835,43 @@ classical_monitoring <- local({
   ))
 })
 
+# ============================================================= power ==
+# Power for given events (getPowerSurvival with maxNumberOfEvents): what 73 patients buy (survey
+# section 3(c): uniform accrual over 36 months, analysis at month 48, control median 6, fixed
+# design), a two-look asOF design with 60 events (section 3(g)'s analytic comparator), and a
+# Freedman case.
+make_power <- function(name, hr, events, rates = 1, method = "schoenfeld") {
+  K <- length(rates)
+  res <- with_warnings({
+    d <- if (K == 1) getDesignGroupSequential(kMax = 1, alpha = alpha1)
+         else getDesignGroupSequential(kMax = K, alpha = alpha1, typeOfDesign = "asOF",
+                                       informationRates = rates)
+    getPowerSurvival(d, hazardRatio = hr, lambda2 = log(2) / 6, accrualTime = c(0, 36),
+                     maxNumberOfSubjects = 500, maxNumberOfEvents = events,
+                     typeOfComputation = method_rpact[[method]], directionUpper = FALSE)
+  })
+  p <- res$value
+  list(
+    name = name, method = method, hr = num(hr), events = num(events),
+    information_fractions = arr(rates), spending = if (K == 1) NULL else "lan-demets-obf",
+    power = num(p$overallReject), reject_per_look = arr(p$rejectPerStage),
+    futility_per_look = arr(if (K == 1) 0 else c(p$futilityPerStage, 0)),
+    expected_events_h1 = num(p$expectedNumberOfEvents),
+    rpact_warnings = strs(res$warnings), rpact_messages = strs(res$messages)
+  )
+}
+power <- list()
+for (hr in c(0.5, 0.6, 0.65, 0.7, 0.75)) {
+  ep <- getEventProbabilities(time = 48, accrualTime = c(0, 36), lambda2 = log(2) / 6,
+                              hazardRatio = hr, maxNumberOfSubjects = 73)
+  power[[length(power) + 1]] <- make_power(
+    sprintf("fixed_73_patients_hr%.2f", hr), hr, 73 * ep$overallEventProbabilities)
+}
+power[[length(power) + 1]] <- make_power("asof_k2_hr0.60_60_events", 0.6, 60, rates = c(0.5, 1))
+power[[length(power) + 1]] <- make_power("fixed_freedman_hr0.70_100_events", 0.7, 100, method = "freedman")
+check(close_to(power[[3]]$power, 0.415360, 1e-6), "73 patients HR 0.65 power")
+check(close_to(power[[6]]$power, 0.505604, 1e-6), "asOF K=2 60 events power")
+
 # ============================================================== write ==
 
 versions <- list(
@@ -854,7 +891,8 @@ out <- list(
   conditional_power = conditional_power,
   analysis = analysis,
   termination = termination,
-  classical_monitoring = classical_monitoring
+  classical_monitoring = classical_monitoring,
+  power = power
 )
 
 json <- toJSON(out, auto_unbox = TRUE, digits = NA, pretty = TRUE, na = "null",

@@ -68,7 +68,8 @@ public struct DesignReport: Sendable, RenderedReport {
     }
     let doc: JSONValue = .object([
       ("analysis", .string("design")), ("osstats_version", .string(version)), ("command", .string(command)),
-      ("alpha", .number(b.alpha)), ("sided", .int(b.sided)), ("power", .number(1 - b.beta)), ("beta", .number(b.beta)),
+      ("alpha", .number(b.alpha)), ("sided", .int(b.sided)), ("power", .number(d.power)),
+      ("power_computed", .bool(d.computedPower != nil)), ("beta", .number(1 - d.power)),
       ("hr", .number(d.hazardRatio)), ("allocation", .number(d.allocation)),
       ("spending", .string(b.efficacy.name)), ("spending_label", .string(b.efficacy.label)),
       ("gamma", .number(b.efficacy.spendingFunction.flatMap { if case .hwangShihDeCani(let g) = $0 { g } else { nil } })),
@@ -78,8 +79,9 @@ public struct DesignReport: Sendable, RenderedReport {
       ("information_fractions", .array(b.fractions.map { .number($0) })),
       ("looks", .array(looks)),
       ("events_method", .string(d.method.rawValue)),
-      ("fixed_design_events", .number(d.fixedEvents)), ("inflation_factor", .number(b.inflationFactor)),
-      ("drift", .number(b.drift)),
+      ("fixed_design_events", .number(d.fixedEvents)),
+      ("inflation_factor", .number(d.computedPower == nil ? b.inflationFactor : nil)),
+      ("drift", .number(d.computedPower == nil ? b.drift : d.method.drift(hazardRatio: d.hazardRatio, events: d.maxEventsExact, allocation: d.allocation))),
       ("max_events", .int(d.maxEvents)), ("max_events_exact", .number(d.maxEventsExact)),
       ("expected_events_h1", .number(d.expectedEventsH1)),
       ("rounding", .string(Self.roundingRule)),
@@ -97,15 +99,20 @@ public struct DesignReport: Sendable, RenderedReport {
     let f = { (v: Double) in NumberFormat.significant(v, digits: 4) }
     var out = [
       "Group-sequential design: \(b.fractions.count) look\(b.fractions.count == 1 ? "" : "s"), \(b.efficacy.label)",
-      "alpha \(f(b.alpha)) \(b.sided == 1 ? "one-sided" : "two-sided"), power \(f(1 - b.beta)) at HR \(f(d.hazardRatio)), allocation \(f(d.allocation)):1 (experimental:control)",
+      "alpha \(f(b.alpha)) \(b.sided == 1 ? "one-sided" : "two-sided"), power \(f(d.power))\(d.computedPower != nil ? " (computed for \(f(d.maxEventsExact)) events)" : "") at HR \(f(d.hazardRatio)), allocation \(f(d.allocation)):1 (experimental:control)",
     ]
     switch b.futility {
     case .none: out.append("No futility boundary")
     case .fixed: out.append("Futility: fixed z boundaries, \(b.bindingFutility ? "binding" : "non-binding")")
     case .betaSpending(let s): out.append("Futility: beta spending, \(s.label), \(b.bindingFutility ? "binding" : "non-binding")")
     }
-    out.append(
-      "Events (\(d.method.label)): fixed design \(f(d.fixedEvents)); inflation factor \(NumberFormat.significant(b.inflationFactor, digits: 6)); maximum \(f(d.maxEventsExact)) -> \(d.maxEvents) planned")
+    if d.computedPower != nil {
+      out.append(
+        "Events given: \(f(d.maxEventsExact)) -> \(d.maxEvents) planned; power by \(d.method.label)'s drift; a fixed design reaches this power with \(f(d.fixedEvents)) events")
+    } else {
+      out.append(
+        "Events (\(d.method.label)): fixed design \(f(d.fixedEvents)); inflation factor \(NumberFormat.significant(b.inflationFactor, digits: 6)); maximum \(f(d.maxEventsExact)) -> \(d.maxEvents) planned")
+    }
     out.append("Expected events under HR \(f(d.hazardRatio)): \(f(d.expectedEventsH1))")
     if let a = d.accrual, let n = d.patientsExact, let fu = d.followUp, let duration = d.accrualDuration {
       out.append(
@@ -234,6 +241,8 @@ public enum DesignFile {
     let alpha = try required("alpha")
     let sided = try integer("sided", range: 1...2) ?? 1
     let power = try required("power")
+    let powerComputed = try bool("power_computed", in: root, default: false)
+    let exactEvents = try number("max_events_exact")
     let hr = try required("hr")
     let allocation = try number("allocation") ?? 1
     let fractions: [Double]
@@ -322,13 +331,14 @@ public enum DesignFile {
     var design: GroupSequentialDesign
     do {
       let boundaries = try GroupSequentialBoundaries(
-        fractions: fractions, alpha: alpha, sided: sided, beta: 1 - power, efficacy: efficacy, futility: futility,
+        fractions: fractions, alpha: alpha, sided: sided, beta: powerComputed ? 0.2 : 1 - power, efficacy: efficacy, futility: futility,
         bindingFutility: binding)
       // The patients were given exactly when neither the follow-up nor the rate was.
       let patientsGiven = accrual.map { $0.followUp == nil && $0.accrualRate == nil } ?? true
       design = try GroupSequentialDesign(
         boundaries: boundaries, hazardRatio: hr, allocation: allocation, method: method, accrual: accrual,
-        patients: patientsGiven ? patients : nil, maxEvents: maxEvents, strata: strata)
+        patients: patientsGiven ? patients : nil, maxEvents: maxEvents, strata: strata,
+        powerForEvents: powerComputed ? (exactEvents ?? maxEvents.map(Double.init)) : nil)
     } catch let e as GroupSequentialError {
       throw Problem(description: e.description)
     } catch let e as GroupSequentialDesign.PlanError {

@@ -139,7 +139,7 @@ public struct MonitorReport: Sendable, RenderedReport {
     let b = design.boundaries
     let designJSON: JSONValue = .object([
       ("spending", .string(b.efficacy.name)), ("spending_label", .string(b.efficacy.label)),
-      ("alpha", .number(b.alpha)), ("sided", .int(b.sided)), ("power", .number(1 - b.beta)),
+      ("alpha", .number(b.alpha)), ("sided", .int(b.sided)), ("power", .number(design.power)),
       ("hr", .number(design.hazardRatio)), ("information_fractions", .array(b.fractions.map { .number($0) })),
       ("efficacy_z", .array(b.efficacyZ.map { .number($0) })), ("max_events", .int(design.maxEvents)),
       ("patients", design.patients.map { .int($0) } ?? .null), ("strata", .array(design.strata.map { .string($0) })),
@@ -210,7 +210,7 @@ public struct MonitorReport: Sendable, RenderedReport {
     }
     var out = [title] + input.textLines
     out.append(
-      "Design: \(designFile): \(b.fractions.count) look\(b.fractions.count == 1 ? "" : "s") at t = \(b.fractions.map { f($0) }.joined(separator: ", ")), \(b.efficacy.label), alpha \(f(b.alpha)) \(b.sided == 1 ? "one-sided" : "two-sided"), power \(f(1 - b.beta)) at HR \(f(design.hazardRatio))")
+      "Design: \(designFile): \(b.fractions.count) look\(b.fractions.count == 1 ? "" : "s") at t = \(b.fractions.map { f($0) }.joined(separator: ", ")), \(b.efficacy.label), alpha \(f(b.alpha)) \(b.sided == 1 ? "one-sided" : "two-sided"), power \(f(design.power)) at HR \(f(design.hazardRatio))")
     out.append("Arms: \(controlArm) (control) vs \(experimentalArm) (experimental)")
     if let cutoff { out.append("Data cut-off: \(cutoff)") }
     out.append(

@@ -303,7 +303,7 @@ public struct OverallSurvivalReport: Sendable {
       }
       let b = m.design.boundaries
       var paragraphs = [
-        "Design: \(b.fractions.count) looks at information fractions \(b.fractions.map { NumberFormat.significant($0) }.joined(separator: ", ")), \(b.efficacy.label), one-sided alpha \(NumberFormat.significant(b.alpha / Double(b.sided))), power \(F.percent(1 - b.beta)) at HR \(F.ratio(m.design.hazardRatio)); \(m.design.maxEvents) deaths\(m.design.patients.map { " and \($0) patients" } ?? "") planned.",
+        "Design: \(b.fractions.count) looks at information fractions \(b.fractions.map { NumberFormat.significant($0) }.joined(separator: ", ")), \(b.efficacy.label), one-sided alpha \(NumberFormat.significant(b.alpha / Double(b.sided))), power \(F.percent(m.design.power)) at HR \(F.ratio(m.design.hazardRatio)); \(m.design.maxEvents) deaths\(m.design.patients.map { " and \($0) patients" } ?? "") planned.",
         "Observed: \(m.patients) patients, \(m.events) deaths; information fraction \(NumberFormat.significant(m.informationFraction)). Log-rank z = \(F.statistic(m.favourableZ)) (\(MonitorReport.signConvention)).",
       ]
       if kind == .termination {

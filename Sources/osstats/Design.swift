@@ -45,6 +45,7 @@ struct Design: ParsableCommand {
       Examples:
         osstats design --hr 0.6 --information-fractions 0.5,1 --output design.json
         osstats design --hr 0.7 --power 0.9 --looks 3 --spending hsd --gamma -4 --futility-spending lan-demets-obf
+        osstats design --hr 0.65 --events 66
         osstats design --hr 0.6 --information-fractions 0.5,1 --control-median 6 --accrual-time 42 --patients 142 --strata stratum --experimental salvage+dexamethasone
       """
   )
@@ -58,8 +59,11 @@ struct Design: ParsableCommand {
   @Option(help: "1 for a one-sided test (default), 2 for a symmetric two-sided test. Example: --sided 1")
   var sided: Int = 1
 
-  @Option(help: "Power at the design hazard ratio (default 0.8). Example: --power 0.9")
-  var power: Double = 0.8
+  @Option(help: "Power at the design hazard ratio (default 0.8); the events follow. Example: --power 0.9")
+  var power: Double?
+
+  @Option(help: "Maximum events, given: the power at --hr is computed instead (as rpact's getPowerSurvival). Example: --events 66")
+  var events: Double?
 
   @Option(help: "Allocation ratio experimental : control (default 1). Example: --allocation 2")
   var allocation: Double = 1
@@ -137,6 +141,9 @@ struct Design: ParsableCommand {
       throw ValidationError("give --information-fractions or --looks, not both")
     }
     if let k = looks, k < 1 || k > 20 { throw ValidationError("--looks must be between 1 and 20, not \(k)") }
+    if let t = informationFractions?.values, t.count > 20 { throw ValidationError("at most 20 looks; --information-fractions has \(t.count)") }
+    if events != nil && power != nil { throw ValidationError("give --power (the events follow) or --events (the power follows), not both") }
+    if events != nil && maxEvents != nil { throw ValidationError("--events already fixes the maximum events; drop --max-events") }
     if gamma != nil && spending != .hsd { throw ValidationError("--gamma is for --spending hsd") }
     if rho != nil && spending != .kimDemets { throw ValidationError("--rho is for --spending kim-demets") }
     if spending == .hsd && gamma == nil { throw ValidationError("--spending hsd needs --gamma") }
@@ -196,7 +203,7 @@ struct Design: ParsableCommand {
       var design: GroupSequentialDesign
       do {
         let boundaries = try GroupSequentialBoundaries(
-          fractions: fractions, alpha: alpha, sided: sided, beta: 1 - power, efficacy: efficacy, futility: futility,
+          fractions: fractions, alpha: alpha, sided: sided, beta: 1 - (power ?? 0.8), efficacy: efficacy, futility: futility,
           bindingFutility: bindingFutility)
         var accrual: GroupSequentialDesign.Accrual?
         if let m = controlMedian, accrualTime != nil || accrualRate != nil {
@@ -206,7 +213,7 @@ struct Design: ParsableCommand {
         }
         design = try GroupSequentialDesign(
           boundaries: boundaries, hazardRatio: hr, allocation: allocation, method: method, accrual: accrual,
-          patients: patients, maxEvents: maxEvents, strata: strata?.values ?? [])
+          patients: patients, maxEvents: maxEvents, strata: strata?.values ?? [], powerForEvents: events)
       } catch let e as GroupSequentialError {
         throw Failure(ExitStatus.usage, "design: \(e.description)")
       } catch let e as GroupSequentialDesign.PlanError {

@@ -315,4 +315,21 @@ struct GroupSequentialReferenceTests {
       try SequentialAnalysis(design: b, maxEvents: 100, designHazardRatio: 0.7, history: [.init(events: 60, z: 1), .init(events: 50, z: 2)])
     }
   }
+
+  @Test("power for given events (rpact getPowerSurvival)", arguments: 0..<7)
+  func powerForEvents(index: Int) throws {
+    let cases = fixture.root["power"] as? [[String: Any]] ?? []
+    try #require(cases.count == 7)
+    let c = cases[index]
+    let name = c["name"] as? String ?? ""
+    let fractions = doubles(c["information_fractions"]).compactMap { $0 }
+    let b = try GroupSequentialBoundaries(fractions: fractions)
+    let plan = try GroupSequentialDesign(
+      boundaries: b, hazardRatio: double(c["hr"])!, method: EventsMethod(rawValue: c["method"] as? String ?? "")!,
+      powerForEvents: double(c["events"])!)
+    expectClose([plan.computedPower], [double(c["power"])], relative: 1e-6, "\(name) power")
+    expectClose(b.stoppingProbabilities(drift: plan.method.drift(hazardRatio: plan.hazardRatio, events: plan.maxEventsExact)).efficacy,
+      doubles(c["reject_per_look"]), relative: 1e-6, "\(name) rejection per look")
+    expectClose([plan.expectedEventsH1], [double(c["expected_events_h1"])], relative: 1e-6, "\(name) expected events")
+  }
 }

@@ -43,6 +43,22 @@ import Testing
     #expect(body(committed) == body(run.stdout))
   }
 
+  @Test("design --events: the power 73 patients buy (rpact getPowerSurvival: 0.41536 at HR 0.65, 65.72 deaths)")
+  func powerForEvents() throws {
+    let run = try osstats(["design", "--hr", "0.65", "--events", "65.72393080185356", "--format", "json"])
+    #expect(run.status == 0, "\(run.stderr)")
+    let doc = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+    #expect(doc["power_computed"] as? Bool == true)
+    #expect(abs((doc["power"] as? Double ?? 0) - 0.4153596878082565) < 1e-6)
+    #expect(doc["max_events"] as? Int == 66)
+    // The design file reads back to the same power.
+    let file = try temporaryFile("power.json", run.stdout)
+    let monitor = try osstats(["monitor", "Datasets/simulated_trial_73.csv", "--design", file, "--group", "arm", "--format", "json"])
+    #expect(monitor.status == 0, "\(monitor.stderr)")
+    let m = try #require(try JSONSerialization.jsonObject(with: Data(monitor.stdout.utf8)) as? [String: Any])
+    #expect(abs(((m["design"] as? [String: Any])?["power"] as? Double ?? 0) - 0.4153596878082565) < 1e-6)
+  }
+
   @Test("design: --output writes the design file and still prints the table")
   func designOutput() throws {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("osstats-design-\(UUID().uuidString)")
@@ -67,6 +83,8 @@ import Testing
       (["--hr", "0.6", "--spending", "hsd"], "--spending hsd needs --gamma"),
       (["--hr", "1"], "hazard ratio must be positive and not 1"),
       (["--hr", "0.6", "--looks", "2", "--futility-bounds", "0,0"], "expected 1 (one per interim look), got 2"),
+      (["--hr", "0.6", "--events", "60", "--power", "0.8"], "give --power (the events follow) or --events (the power follows), not both"),
+      (["--hr", "1.2"], "a one-sided design tests for benefit, a hazard ratio below 1"),
     ])
   func designErrors(arguments: [String], message: String) throws {
     let run = try osstats(["design"] + arguments)

@@ -175,6 +175,14 @@ public struct GroupSequentialBoundaries: Sendable {
     }
   }
 
+  /// The probabilities of stopping for efficacy and for futility at each look when the drift (the
+  /// mean of Z at full information) is `drift`; their efficacy sum is the power.
+  public func stoppingProbabilities(drift: Double) -> (efficacy: [Double], futility: [Double]) {
+    let lower = sided == 2 ? efficacyZ.map { -$0 } : futilityZ.map { $0 ?? -.infinity }
+    let c = Self.crossing(fractions: fractions, lower: lower, upper: efficacyZ, drift: drift)
+    return (c.upper, sided == 2 ? Array(repeating: 0, count: fractions.count) : c.lower)
+  }
+
   /// Nominal one-sided p-value of each efficacy boundary, 1 − Φ(z_k).
   public var nominalP: [Double] { efficacyZ.map { Normal.upperTail($0) } }
 

@@ -66,6 +66,11 @@ public struct GroupSequentialDesign: Sendable {
   public let analysisTimes: [Double]?
   /// Σ D_k·P(stop at look k) under the design alternative (unrounded D_k = t_k·D_max).
   public let expectedEventsH1: Double
+  /// The power at the design hazard ratio when the events were given rather than the power
+  /// (nil when the power was given and the events computed).
+  public let computedPower: Double?
+  /// The power at the design hazard ratio: given, or computed for the given events.
+  public var power: Double { computedPower ?? 1 - boundaries.beta }
   /// Stratification factors of the primary analysis.
   public let strata: [String]
   /// The experimental arm's label in the data's group column, when the plan names it.
@@ -79,6 +84,7 @@ public struct GroupSequentialDesign: Sendable {
     case accrual(String)
     case tooFewEvents(looks: Int, events: Int)
     case benefitDirection(Double)
+    case powerForEvents(String)
 
     public var description: String {
       switch self {
@@ -90,6 +96,7 @@ public struct GroupSequentialDesign: Sendable {
         "\(looks) look\(looks == 1 ? "" : "s") need\(looks == 1 ? "s" : "") at least \(looks) event\(looks == 1 ? "" : "s"); the design has \(events)"
       case .benefitDirection(let hr):
         "a one-sided design tests for benefit, a hazard ratio below 1; got \(hr.shortDescription)"
+      case .powerForEvents(let what): what
       }
     }
   }
@@ -98,9 +105,13 @@ public struct GroupSequentialDesign: Sendable {
   /// - Parameters:
   ///   - maxEvents: the planned maximum events when fixed by the protocol (default ⌈D_max⌉).
   ///   - patients: the planned patients when fixed (then the follow-up is solved).
+  ///   - powerForEvents: the maximum events when they are given and the power is to be computed
+  ///     (rpact's getPowerSurvival): the power is the probability of crossing an efficacy
+  ///     boundary at the drift that `method` gives for these events; the boundaries' β is unused.
   public init(
     boundaries: GroupSequentialBoundaries, hazardRatio: Double, allocation: Double = 1, method: EventsMethod = .schoenfeld,
-    accrual: Accrual? = nil, patients: Int? = nil, maxEvents: Int? = nil, strata: [String] = []
+    accrual: Accrual? = nil, patients: Int? = nil, maxEvents: Int? = nil, strata: [String] = [],
+    powerForEvents: Double? = nil
   ) throws(PlanError) {
     guard hazardRatio.isFinite, hazardRatio > 0, hazardRatio != 1 else { throw .hazardRatio(hazardRatio) }
     guard allocation.isFinite, allocation > 0 else { throw .allocation(allocation) }
@@ -111,15 +122,33 @@ public struct GroupSequentialDesign: Sendable {
     self.method = method
     self.strata = strata
     let level = boundaries.alpha / Double(boundaries.sided)
-    fixedEvents = method.fixedEvents(hazardRatio: hazardRatio, alpha: level, beta: boundaries.beta, allocation: allocation)
-    maxEventsExact = fixedEvents * boundaries.inflationFactor
-    let planned = maxEvents ?? Int(maxEventsExact.rounded(.up))
+    var stop = zip(boundaries.efficacyProbabilityH1, boundaries.futilityProbabilityH1).map { $0 + $1 }
+    if let events = powerForEvents {
+      guard events.isFinite, events > 0 else { throw .powerForEvents("the events must be positive; got \(events.shortDescription)") }
+      if case .betaSpending = boundaries.futility {
+        throw .powerForEvents("power for given events needs a design without beta-spending futility (its boundaries depend on the power)")
+      }
+      let oc = boundaries.stoppingProbabilities(
+        drift: method.drift(hazardRatio: hazardRatio, events: events, allocation: allocation))
+      let power = oc.efficacy.reduce(0, +)
+      computedPower = power
+      stop = zip(oc.efficacy, oc.futility).map { $0 + $1 }
+      // The events a fixed design would need for the same power (none when it is below α).
+      fixedEvents =
+        power > level && power < 1
+        ? method.fixedEvents(hazardRatio: hazardRatio, alpha: level, beta: 1 - power, allocation: allocation) : .nan
+      maxEventsExact = events
+    } else {
+      computedPower = nil
+      fixedEvents = method.fixedEvents(hazardRatio: hazardRatio, alpha: level, beta: boundaries.beta, allocation: allocation)
+      maxEventsExact = fixedEvents * boundaries.inflationFactor
+    }
+    let planned = maxEvents ?? Int((maxEventsExact - 1e-9).rounded(.up))
     guard planned >= boundaries.fractions.count else {
       throw .tooFewEvents(looks: boundaries.fractions.count, events: planned)
     }
     self.maxEvents = planned
     lookEvents = boundaries.fractions.map { Int(($0 * Double(planned) - 1e-9).rounded(.up)) }
-    let stop = zip(boundaries.efficacyProbabilityH1, boundaries.futilityProbabilityH1).map { $0 + $1 }
     var expected = 0.0
     var reached = 1.0
     for k in boundaries.fractions.indices {

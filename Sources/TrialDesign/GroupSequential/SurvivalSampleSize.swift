@@ -26,6 +26,18 @@ public enum EventsMethod: String, Sendable, CaseIterable {
     }
   }
 
+  /// The mean of the final z statistic with `events` events at hazard ratio `hazardRatio`: the
+  /// inverse of ``fixedEvents(hazardRatio:alpha:beta:allocation:)`` (which solves drift =
+  /// z_α + z_β for the events).
+  public func drift(hazardRatio hr: Double, events: Double, allocation r: Double = 1) -> Double {
+    let root = (r * events).squareRoot()
+    switch self {
+    case .schoenfeld: return -Foundation.log(hr) * root / (1 + r)
+    case .freedman: return (1 - hr) * root / (1 + r * hr)
+    case .hsiehFreedman: return (1 - hr) / (1 + hr) * 2 * root / (1 + r)
+    }
+  }
+
   /// A description for output.
   public var label: String {
     switch self {
