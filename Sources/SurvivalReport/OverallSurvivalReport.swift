@@ -270,7 +270,9 @@ public struct OverallSurvivalReport: Sendable {
     if let m = monitoring {
       var sectionTables: [Table] = []
       for (index, a) in m.readings.enumerated() {
-        let interval = a.reading == .final ? "\(F.percent(1 - 2 * m.design.boundaries.alpha / Double(m.design.boundaries.sided))) CI" : "Repeated CI"
+        let interval =
+          a.reading == .final
+          ? "\(NumberFormat.significant(100 * (1 - 2 * m.design.boundaries.alpha / Double(m.design.boundaries.sided))))% CI" : "Repeated CI"
         var t = Table(
           caption: "Reading \(index + 1): \(readingTitle(a))",
           header: ["Look", "Deaths", "Information fraction", "z", "Boundary z", "Cumulative alpha", "HR", interval, "Decision"], rows: [])
@@ -314,7 +316,11 @@ public struct OverallSurvivalReport: Sendable {
         Section(
           id: "sequential", heading: kind == .termination ? "Termination analysis against the group-sequential design" : "Group-sequential monitoring",
           paragraphs: paragraphs, tables: sectionTables,
-          figure: (name: "boundaries", caption: "Efficacy boundary (z) against the information fraction, with the observed z.")))
+          figure: (
+            name: "boundaries",
+            caption: kind == .termination
+              ? "Efficacy boundary (z) against the information fraction read as an interim look (line), the boundary if read as the final analysis (open diamond), and the observed z."
+              : "Efficacy boundary (z) against the information fraction, with the observed z.")))
     }
     return out
   }
@@ -396,8 +402,17 @@ public struct OverallSurvivalReport: Sendable {
       let observed = (reading?.looks ?? []).map {
         BoundaryPlot.Observation(informationFraction: $0.informationFraction, z: $0.z, label: "observed")
       }
-      let plot = BoundaryPlot(
+      var plot = BoundaryPlot(
         looks: looks.isEmpty ? planned : looks, observations: observed, observedInformationFraction: m.informationFraction)
+      // A termination report also shows the boundary of its other reading: the final analysis.
+      if m.readings.count > 1, let final = m.readings.last, final.reading == .final {
+        plot.markers = [
+          BoundaryPlot.Marker(
+            informationFraction: final.current.informationFraction, z: final.current.efficacyZ,
+            label: "final reading: \(F.statistic(final.current.efficacyZ))")
+        ]
+        plot.markerLegend = "Boundary if read as the final analysis"
+      }
       out.append(("boundaries", plot.svg()))
     }
     return out

@@ -183,5 +183,8 @@ import TrialDesign
     both("p = \(F.p(fi.pValue)) (one-sided); median-unbiased HR \(F.ratio(fi.medianUnbiasedHR))")
     #expect(F.p(fi.pValue) == "0.182")
     #expect(html.contains("hypothetical"))
+    // The boundary plot shows the final reading's boundary as an open diamond beside the line.
+    #expect(html.contains("final reading: \(F.statistic(final.current.efficacyZ))"))
+    #expect(html.contains("Boundary if read as the final analysis"))
   }
 }

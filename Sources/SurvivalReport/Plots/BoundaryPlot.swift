@@ -42,8 +42,28 @@ public struct BoundaryPlot: Sendable, Equatable {
     }
   }
 
+  /// A single boundary drawn as an open diamond, e.g. the final-analysis boundary that applies
+  /// when a look is read as the final one (all remaining α spent).
+  public struct Marker: Sendable, Equatable {
+    public var informationFraction: Double
+    public var z: Double
+    /// Text beside the diamond, or `nil`.
+    public var label: String?
+
+    /// A marker; see the properties for each argument.
+    public init(informationFraction: Double, z: Double, label: String? = nil) {
+      self.informationFraction = informationFraction
+      self.z = z
+      self.label = label
+    }
+  }
+
   /// Heading above the plot, or `nil`.
   public var title: String?
+  /// Single boundaries drawn as open diamonds (none by default).
+  public var markers: [Marker] = []
+  /// The legend's words for the markers.
+  public var markerLegend = "Final-analysis boundary"
   /// The looks, in any order (drawn in order of information fraction).
   public var looks: [Look]
   /// Observed z statistics, joined in the given order.
@@ -95,6 +115,7 @@ public struct BoundaryPlot: Sendable, Equatable {
       canvas.text(
         text, x: left ? x - 5 : x + 5, y: layout.plotTop + 13, anchor: left ? .end : .start, "class=\"osst-muted\"")
     }
+    drawMarkers(&canvas, layout)
     drawObservations(&canvas, layout)
     return canvas.document(title: title ?? "Group-sequential boundaries", description: description)
   }
@@ -147,7 +168,7 @@ public struct BoundaryPlot: Sendable, Equatable {
       looks = plot.looks.filter { $0.informationFraction.isFinite && $0.efficacy.isFinite }
         .sorted { $0.informationFraction < $1.informationFraction }
       let zs = looks.map(\.efficacy) + looks.compactMap(\.futility).filter(\.isFinite)
-        + plot.observations.map(\.z).filter(\.isFinite)
+        + plot.observations.map(\.z).filter(\.isFinite) + plot.markers.map(\.z).filter(\.isFinite)
       // Room above the highest value for its label.
       zTicks = AxisTicks.nice(lower: min(zs.min() ?? 0, 0), upper: (zs.max() ?? 1) + 0.3, maxTicks: 8)
       var top = 10.0
@@ -156,7 +177,7 @@ public struct BoundaryPlot: Sendable, Equatable {
       var entries: [(entry: Int, x: Double, y: Double)] = []
       var x = Layout.plotLeft
       for entry in plot.legendEntries {
-        let w = 34 + SVGText.estimatedWidth(BoundaryPlot.legendText[entry], fontSize: 12) + 22
+        let w = 34 + SVGText.estimatedWidth(plot.legendText(entry), fontSize: 12) + 22
         if x > Layout.plotLeft && x + w - 22 > Layout.plotRight {
           x = Layout.plotLeft
           top += 20
@@ -174,13 +195,37 @@ public struct BoundaryPlot: Sendable, Equatable {
     "Efficacy boundary", "Futility boundary", "Continue", "Observed z",
   ]
 
+  /// The words of legend entry `entry` (4 is the markers').
+  private func legendText(_ entry: Int) -> String { entry < Self.legendText.count ? Self.legendText[entry] : markerLegend }
+
   /// Which legend entries apply (indices into `legendText`).
   private var legendEntries: [Int] {
     var entries = [0]
     if looks.contains(where: { $0.futility?.isFinite ?? false }) { entries.append(1) }
     entries.append(2)
     if !observations.isEmpty { entries.append(3) }
+    if !markers.isEmpty { entries.append(4) }
     return entries
+  }
+
+  private static func diamond(_ x: Double, _ y: Double, _ r: Double) -> SVGPath {
+    var d = SVGPath()
+    d.move(x, y - r)
+    d.line(x + r, y)
+    d.line(x, y + r)
+    d.line(x - r, y)
+    d.line(x, y - r)
+    return d
+  }
+
+  private func drawMarkers(_ canvas: inout SVGCanvas, _ layout: Layout) {
+    for m in markers where m.informationFraction.isFinite && m.z.isFinite {
+      let (x, y) = (layout.x(m.informationFraction), layout.y(m.z))
+      canvas.path(Self.diamond(x, y, 6.5), "fill=\"#ffffff\" stroke=\"\(Self.efficacyColour)\" stroke-width=\"2\"")
+      if let label = m.label {
+        canvas.text(label, x: x + 10, y: y + 4, "class=\"osst-small\" style=\"fill:\(Self.efficacyColour)\"")
+      }
+    }
   }
 
   // MARK: Drawing
@@ -201,10 +246,12 @@ public struct BoundaryPlot: Sendable, Equatable {
         canvas.rect(
           x: item.x, y: mid - 7, width: 28, height: 14,
           "fill=\"\(PlotPalette.colour(0))\" fill-opacity=\"0.1\" stroke=\"#bbb\" stroke-width=\"1\"")
-      default:
+      case 3:
         canvas.circle(cx: item.x + 14, cy: mid, r: 4.5, "fill=\"\(Self.observedColour)\"")
+      default:
+        canvas.path(Self.diamond(item.x + 14, mid, 6), "fill=\"#ffffff\" stroke=\"\(Self.efficacyColour)\" stroke-width=\"2\"")
       }
-      canvas.text(Self.legendText[item.entry], x: item.x + 34, y: item.y, "class=\"osst-label\"")
+      canvas.text(legendText(item.entry), x: item.x + 34, y: item.y, "class=\"osst-label\"")
     }
   }
 
