@@ -137,7 +137,7 @@ struct Monitor: ParsableCommand {
         throw Failure(ExitStatus.data, "\(input.displayName): \((error as? LogRankError)?.message ?? "\(error)")")
       }
       var report = try Self.monitoring(
-        plan: plan, designFile: design, summary: summary, comparison: comparison, experimental: experimentalIndex,
+        plan: plan, designFile: design, summary: summary, data: data, comparison: comparison, experimental: experimentalIndex,
         previous: previousLooks?.looks ?? [], final: final, terminated: terminated, cutoff: cutoff, where: input.displayName)
       if !strataColumns.isEmpty && comparison.stratifiedLogRankZ == nil {
         warnings.append("the strata \(strataColumns.joined(separator: ", ")) hold one level only: the log-rank test is unstratified")
@@ -151,8 +151,8 @@ struct Monitor: ParsableCommand {
   /// The monitoring analysis of `comparison` against `plan`: one reading, or both for a
   /// termination analysis. Shared with `osstats report`.
   static func monitoring(
-    plan: GroupSequentialDesign, designFile: String, summary: InputSummary, comparison: TwoArmComparison, experimental: Int,
-    previous: [ObservedLook], final: Bool, terminated: Bool, cutoff: String?, where place: String
+    plan: GroupSequentialDesign, designFile: String, summary: InputSummary, data: SurvivalData, comparison: TwoArmComparison,
+    experimental: Int, previous: [ObservedLook], final: Bool, terminated: Bool, cutoff: String?, where place: String
   ) throws -> MonitorReport {
     let rawZ = comparison.stratifiedLogRankZ ?? comparison.logRankZ
     let z = experimental == 1 ? -rawZ : rawZ
@@ -184,11 +184,27 @@ struct Monitor: ParsableCommand {
     var report = MonitorReport(
       kind: kind, design: plan, designFile: designFile, input: summary, comparison: comparison, experimental: experimental,
       readings: readings, cutoff: cutoff, version: osstatsVersion, command: commandLine())
+    report.warnings += oneArmStrata(data)
     if b.efficacy.spendingFunction == nil {
       report.warnings.append("\(b.efficacy.label): boundaries are not recomputed at the observed information; each look uses its planned z")
     }
     return report
   }
+  /// Strata holding one arm only: they add nothing to the stratified test, yet their deaths count
+  /// in the information fraction.
+  static func oneArmStrata(_ data: SurvivalData) -> [String] {
+    guard data.strataLabels.count > 1 else { return [] }
+    var arms = Array(repeating: Set<Int>(), count: data.strataLabels.count)
+    var deaths = Array(repeating: 0, count: data.strataLabels.count)
+    for i in 0..<data.count {
+      arms[data.stratum[i]].insert(data.group[i])
+      if data.event[i] { deaths[data.stratum[i]] += 1 }
+    }
+    return data.strataLabels.indices.filter { arms[$0].count == 1 }.map { s in
+      "stratum \(data.strataLabels[s]) holds one arm only: it adds nothing to the stratified log-rank test, but its \(deaths[s]) deaths count in the information fraction"
+    }
+  }
+
   /// The experimental arm: the one named (by --experimental or the design file), else the second
   /// in sorted order with a warning, since the sign of every one-sided result depends on it.
   static func experimentalArm(_ name: String?, labels: [String], where place: String) throws -> (index: Int, warning: String?) {

@@ -159,7 +159,7 @@ struct Report: ParsableCommand {
           throw Failure(ExitStatus.data, "\(input.displayName): \((error as? LogRankError)?.message ?? "\(error)")")
         }
         monitoring = try Monitor.monitoring(
-          plan: plan, designFile: design ?? "", summary: summary, comparison: twoArm, experimental: experimentalIndex,
+          plan: plan, designFile: design ?? "", summary: summary, data: data, comparison: twoArm, experimental: experimentalIndex,
           previous: previousLooks?.looks ?? [], final: false, terminated: kind == .termination, cutoff: nil,
           where: input.displayName)
       }
