@@ -105,11 +105,18 @@ public func sortedGroupLabels(_ labels: some Sequence<String>) -> [String] {
 }
 
 extension String {
-  /// The string without leading and trailing spaces and tabs.
+  /// The string without leading and trailing spaces and tabs. Works on the UTF-8 bytes (a space
+  /// or tab is one byte and never part of another character), so no grapheme breaking is done.
   var trimmingSpaces: Substring {
-    var s = self[...]
-    while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
-    while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
-    return s
+    let bytes = utf8
+    var start = bytes.startIndex
+    var end = bytes.endIndex
+    while start < end, bytes[start] == 32 || bytes[start] == 9 { start = bytes.index(after: start) }
+    while start < end {
+      let last = bytes.index(before: end)
+      guard bytes[last] == 32 || bytes[last] == 9 else { break }
+      end = last
+    }
+    return self[start..<end]
   }
 }

@@ -366,7 +366,9 @@ public enum SurvivalDataLoader {
   }
 
   static func isMissing(_ text: Substring) -> Bool {
-    text.isEmpty || text == "NA" || text == "."
+    // Byte comparisons: "NA" and "." are ASCII, so no Unicode normalization is needed.
+    let bytes = text.utf8
+    return bytes.isEmpty || bytes.elementsEqual("NA".utf8) || bytes.elementsEqual(".".utf8)
   }
 
   static func parseTime(_ text: Substring, column: String, line: Int, at col: Int)
