@@ -103,7 +103,10 @@ public struct CSVReader: Sendable {
             message: "quoted field is not closed before the end of the input")
         }
       }
-      // After a quoted field, or in an unquoted one: read up to the delimiter or line end.
+      // After a quoted field, or in an unquoted one: read up to the delimiter or line end. An
+      // unquoted field is taken from the input in place (no copy; short strings need no
+      // allocation at all).
+      let unquotedStart = position
       while position < bytes.count {
         let b = bytes[position]
         if b == delimiter || b == lf || b == cr { break }
@@ -117,10 +120,10 @@ public struct CSVReader: Sendable {
             line: line, column: column(at: position),
             message: "quote inside an unquoted field (enclose the field in quotes and double the quote)")
         }
-        value.append(b)
         position += 1
       }
-      guard let text = String(validating: value, as: UTF8.self) else {
+      let decoded = quoted ? String(validating: value, as: UTF8.self) : String(validating: bytes[unquotedStart..<position], as: UTF8.self)
+      guard let text = decoded else {
         throw CSVError(
           line: recordLine, column: columns[columns.count - 1], message: "field is not valid UTF-8")
       }

@@ -368,7 +368,12 @@ public enum SurvivalDataLoader {
   static func isMissing(_ text: Substring) -> Bool {
     // Byte comparisons: "NA" and "." are ASCII, so no Unicode normalization is needed.
     let bytes = text.utf8
-    return bytes.isEmpty || bytes.elementsEqual("NA".utf8) || bytes.elementsEqual(".".utf8)
+    switch bytes.count {
+    case 0: return true
+    case 1: return bytes.first == UInt8(ascii: ".")
+    case 2: return bytes.first == UInt8(ascii: "N") && bytes.last == UInt8(ascii: "A")
+    default: return false
+    }
   }
 
   static func parseTime(_ text: Substring, column: String, line: Int, at col: Int)
