@@ -79,6 +79,12 @@ specs <- list(
   list(key = "ovarian_exact", file = "ovarian.csv", time = "futime", event = "fustat", covariates = c("rx", "age"),
        ties = "exact"),
 
+  # The simulated 73-patient cohort (simulated data): arm, stratified by salvage regimen.
+  list(key = "simulated73_strata", file = "simulated_trial_73.csv", time = "time", event = "status", covariates = "arm",
+       ties = "efron", strata = "stratum"),
+  list(key = "simulated73_efron", file = "simulated_trial_73.csv", time = "time", event = "status",
+       covariates = c("arm", "stratum"), ties = "efron", profile_ci = TRUE),
+
   list(key = "heavy_ties_efron",   file = "edge/cox_heavy_ties.csv", time = "time", event = "status", covariates = c("arm", "z"), ties = "efron"),
   list(key = "heavy_ties_breslow", file = "edge/cox_heavy_ties.csv", time = "time", event = "status", covariates = c("arm", "z"), ties = "breslow"),
   list(key = "heavy_ties_exact",   file = "edge/cox_heavy_ties.csv", time = "time", event = "status", covariates = c("arm", "z"), ties = "exact"),
