@@ -376,7 +376,9 @@ public struct OverallSurvivalReport: Sendable {
   public func plots() -> [(name: String, svg: String)] {
     let label = "\(timeUnit.prefix(1).uppercased() + timeUnit.dropFirst()) since randomisation"
     let maximum = km.groups.compactMap(\.curve.time.last).max() ?? 0
-    let ticks = timeUnit == "months" ? AxisTicks.months(maximum: maximum) : AxisTicks.nice(lower: 0, upper: maximum, maxTicks: 8).filter { $0 <= maximum }
+    var ticks = timeUnit == "months" ? AxisTicks.months(maximum: maximum) : AxisTicks.nice(lower: 0, upper: maximum, maxTicks: 8).filter { $0 <= maximum }
+    // The axis runs on to the next tick, so that a curve's last step is not drawn on the frame.
+    if ticks.count >= 2, let last = ticks.last, last < maximum { ticks.append(last + (ticks[1] - ticks[0])) }
     let groups = order.map { km.groups[$0] }
     let kmPlot = KaplanMeierPlot(
       title: nil, xLabel: label, yLabel: "Overall survival", arms: groups.map { KaplanMeierPlot.Arm(group: $0, ticks: ticks) },
