@@ -30,6 +30,13 @@ public struct CSVReader: Sendable {
 
   /// The next non-blank record, or `nil` at the end of the input.
   public mutating func next() throws(CSVError) -> CSVRecord? {
+    var record = CSVRecord(line: 0, fields: [], columns: [])
+    return try next(into: &record) ? record : nil
+  }
+
+  /// Reads the next non-blank record into `record`, reusing its storage (no allocation per row
+  /// for the field and column arrays); false at the end of the input.
+  public mutating func next(into record: inout CSVRecord) throws(CSVError) -> Bool {
     while position < bytes.count {
       // Skip a blank line (LF, CRLF or a lone CR at the end).
       let b = bytes[position]
@@ -43,9 +50,10 @@ public struct CSVReader: Sendable {
         newLine()
         continue
       }
-      return try readRecord()
+      try readRecord(into: &record)
+      return true
     }
-    return nil
+    return false
   }
 
   private mutating func newLine() {
@@ -66,13 +74,25 @@ public struct CSVReader: Sendable {
     return c
   }
 
-  private mutating func readRecord() throws(CSVError) -> CSVRecord {
-    var fields: [String] = []
-    var columns: [Int] = []
+  /// The UTF-8 text of `field`, nil when it is not valid UTF-8. ASCII (the usual field) is taken
+  /// as it is; anything else is validated.
+  private static func decode(_ field: UnsafeBufferPointer<UInt8>) -> String? {
+    var ascii = true
+    for b in field where b >= 0x80 {
+      ascii = false
+      break
+    }
+    return ascii ? String(decoding: field, as: UTF8.self) : String(validating: field, as: UTF8.self)
+  }
+
+  private mutating func readRecord(into record: inout CSVRecord) throws(CSVError) {
+    record.fields.removeAll(keepingCapacity: true)
+    record.columns.removeAll(keepingCapacity: true)
+    record.line = line
     let recordLine = line
     while true {
       let fieldStart = position
-      columns.append(column(at: fieldStart))
+      record.columns.append(column(at: fieldStart))
       var value: [UInt8] = []
       var quoted = false
       if position < bytes.count && bytes[position] == quote {
@@ -122,12 +142,16 @@ public struct CSVReader: Sendable {
         }
         position += 1
       }
-      let decoded = quoted ? String(validating: value, as: UTF8.self) : String(validating: bytes[unquotedStart..<position], as: UTF8.self)
+      let end = position
+      let decoded =
+        quoted
+        ? value.withUnsafeBufferPointer(Self.decode)
+        : bytes.withUnsafeBufferPointer { Self.decode(UnsafeBufferPointer(rebasing: $0[unquotedStart..<end])) }
       guard let text = decoded else {
         throw CSVError(
-          line: recordLine, column: columns[columns.count - 1], message: "field is not valid UTF-8")
+          line: recordLine, column: record.columns[record.columns.count - 1], message: "field is not valid UTF-8")
       }
-      fields.append(text)
+      record.fields.append(text)
       if position >= bytes.count { break }
       let b = bytes[position]
       if b == delimiter {
@@ -140,18 +164,24 @@ public struct CSVReader: Sendable {
       newLine()
       break
     }
-    return CSVRecord(line: recordLine, fields: fields, columns: columns)
   }
 }
 
 /// One record of a delimited file: its fields and where each begins.
 public struct CSVRecord: Sendable, Equatable {
   /// The physical line on which the record starts (1 = the first line of the file).
-  public let line: Int
+  public internal(set) var line: Int
   /// The field values, quotes removed.
-  public let fields: [String]
+  public internal(set) var fields: [String]
   /// The character column (from 1) at which each field starts.
-  public let columns: [Int]
+  public internal(set) var columns: [Int]
+
+  /// A record (for building one to read into).
+  public init(line: Int, fields: [String], columns: [Int]) {
+    self.line = line
+    self.fields = fields
+    self.columns = columns
+  }
 }
 
 /// A syntax error in delimited text, at a line and column.

@@ -164,22 +164,21 @@ public enum SurvivalDataLoader {
     var extraValues = Array(repeating: [String](), count: spec.extra.count)
     var extraPositions = Array(repeating: [Int](), count: spec.extra.count)
     var lines: [Int] = []
-    var strataValues: [String] = []
     var excludedGroupValues = Set<String>()
     var pendingGroup: String?
     let adam = mapping.kind == "adam-adtte"
 
     var times: [Double] = []
     var events: [Bool] = []
-    var groupValues: [String] = []
+    var groups = Encoder()
+    var strata = Encoder()
     var exclusions: [Exclusion] = []
     var rowsRead = 0
     var otherParameter = 0
+    var record = CSVRecord(line: 0, fields: [], columns: [])
     while true {
-      let record: CSVRecord
       do {
-        guard let r = try reader.next() else { break }
-        record = r
+        guard try reader.next(into: &record) else { break }
       } catch {
         throw InputError(.data, line: error.line, column: error.column, error.message)
       }
@@ -253,8 +252,8 @@ public enum SurvivalDataLoader {
           eventText, column: mapping.event, line: record.line, at: record.columns[eventIndex])
       times.append(t)
       events.append(e)
-      if groupIndex != nil { groupValues.append(label) }
-      if !strataIndices.isEmpty { strataValues.append(stratumKey) }
+      if groupIndex != nil { groups.add(label) }
+      if !strataIndices.isEmpty { strata.add(stratumKey) }
       for (k, c) in extraIndices.enumerated() {
         extraValues[k].append(String(record.fields[c].trimmingSpaces))
         extraPositions[k].append(record.columns[c])
@@ -274,9 +273,9 @@ public enum SurvivalDataLoader {
       throw InputError(.data, line: header.line, column: 1, why)
     }
     let (groupCodes, groupLabels) =
-      mapping.group != nil ? encode(groupValues) : ([Int](repeating: 0, count: times.count), ["all"])
+      mapping.group != nil ? groups.finish() : ([Int](repeating: 0, count: times.count), ["all"])
     let (strataCodes, strataLabels) =
-      strataIndices.isEmpty ? ([Int](repeating: 0, count: times.count), ["all"]) : encode(strataValues)
+      strataIndices.isEmpty ? ([Int](repeating: 0, count: times.count), ["all"]) : strata.finish()
     let data = SurvivalData(
       unchecked: times, events, groupCodes, groupLabels, strataCodes, strataLabels)
     var loaded = LoadedSurvivalData(
@@ -294,10 +293,35 @@ public enum SurvivalDataLoader {
 
   /// Codes for values, in ``sortedGroupLabels`` order.
   static func encode(_ values: [String]) -> ([Int], [String]) {
-    let labels = sortedGroupLabels(values)
-    var lookup: [String: Int] = [:]
-    for (i, l) in labels.enumerated() { lookup[l] = i }
-    return (values.map { lookup[$0] ?? 0 }, labels)
+    var encoder = Encoder()
+    for v in values { encoder.add(v) }
+    return encoder.finish()
+  }
+
+  /// Codes for values as they are read: each value is looked up once, and the codes are
+  /// renumbered in ``sortedGroupLabels`` order at the end.
+  struct Encoder {
+    private var lookup: [String: Int] = [:]
+    private var seen: [String] = []
+    private var codes: [Int] = []
+
+    mutating func add(_ value: String) {
+      if let code = lookup[value] {
+        codes.append(code)
+      } else {
+        lookup[value] = seen.count
+        codes.append(seen.count)
+        seen.append(value)
+      }
+    }
+
+    /// The codes in sorted-label order, and the labels.
+    func finish() -> ([Int], [String]) {
+      let labels = sortedGroupLabels(seen)
+      var final = [Int](repeating: 0, count: seen.count)
+      for (i, label) in labels.enumerated() { final[lookup[label] ?? 0] = i }
+      return (codes.map { final[$0] }, labels)
+    }
   }
 
   static func resolve(names: [String], header: CSVRecord, spec: ColumnSpec) throws(InputError)
