@@ -409,7 +409,7 @@ public struct OverallSurvivalReport: Sendable {
       // A termination report also shows the boundary of its other reading: the final analysis.
       if m.readings.count > 1, let final = m.readings.last, final.reading == .final {
         plot.markers = [
-          BoundaryPlot.Marker(
+          BoundaryPlot.Observation(
             informationFraction: final.current.informationFraction, z: final.current.efficacyZ,
             label: "final reading: \(F.statistic(final.current.efficacyZ))")
         ]

@@ -42,26 +42,11 @@ public struct BoundaryPlot: Sendable, Equatable {
     }
   }
 
-  /// A single boundary drawn as an open diamond, e.g. the final-analysis boundary that applies
-  /// when a look is read as the final one (all remaining α spent).
-  public struct Marker: Sendable, Equatable {
-    public var informationFraction: Double
-    public var z: Double
-    /// Text beside the diamond, or `nil`.
-    public var label: String?
-
-    /// A marker; see the properties for each argument.
-    public init(informationFraction: Double, z: Double, label: String? = nil) {
-      self.informationFraction = informationFraction
-      self.z = z
-      self.label = label
-    }
-  }
-
   /// Heading above the plot, or `nil`.
   public var title: String?
-  /// Single boundaries drawn as open diamonds (none by default).
-  public var markers: [Marker] = []
+  /// Single boundaries drawn as open diamonds (none by default), e.g. the final-analysis
+  /// boundary that applies when a look is read as the final one (all remaining α spent).
+  public var markers: [Observation] = []
   /// The legend's words for the markers.
   public var markerLegend = "Final-analysis boundary"
   /// The looks, in any order (drawn in order of information fraction).
