@@ -5,10 +5,14 @@ import TrialDesign
 /// Renders a group-sequential design: the boundaries table and the plan. Its JSON is the design
 /// file that `osstats monitor` reads back (``DesignFile``).
 public struct DesignReport: Sendable, RenderedReport {
+  /// The plan.
   public let design: GroupSequentialDesign
+  /// The osstats version.
   public let version: String
+  /// The command line, for reproduction.
   public let command: String
 
+  /// A report of `design`.
   public init(design: GroupSequentialDesign, version: String, command: String) {
     self.design = design
     self.version = version

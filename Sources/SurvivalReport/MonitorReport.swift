@@ -14,9 +14,13 @@ public struct MonitorReport: Sendable, RenderedReport {
     case interim, final, termination
   }
 
+  /// Interim, final or termination.
   public let kind: Kind
+  /// The plan read from the design file.
   public let design: GroupSequentialDesign
+  /// The design file's name.
   public let designFile: String
+  /// What was read.
   public let input: InputSummary
   /// The nominal comparison (arms in sorted order, the second compared with the first).
   public let comparison: TwoArmComparison
@@ -27,11 +31,14 @@ public struct MonitorReport: Sendable, RenderedReport {
   public let readings: [SequentialAnalysis]
   /// Calendar cut-off applied to the data, if any.
   public let cutoff: String?
+  /// The osstats version.
   public let version: String
+  /// The command line, for reproduction.
   public let command: String
   /// Warnings (also said on standard error by the CLI).
   public var warnings: [String] = []
 
+  /// A report; see the properties for each argument.
   public init(
     kind: Kind, design: GroupSequentialDesign, designFile: String, input: InputSummary, comparison: TwoArmComparison,
     experimental: Int, readings: [SequentialAnalysis], cutoff: String?, version: String, command: String
@@ -50,8 +57,11 @@ public struct MonitorReport: Sendable, RenderedReport {
 
   // MARK: - Derived quantities (orientation only)
 
+  /// The control arm's label.
   public var controlArm: String { comparison.arms[1 - experimental] }
+  /// The experimental arm's label.
   public var experimentalArm: String { comparison.arms[experimental] }
+  /// Whether the log-rank test is stratified.
   public var stratified: Bool { comparison.stratifiedLogRankZ != nil }
   /// The primary log-rank z in the favourable direction (stratified when the data have strata).
   public var favourableZ: Double { orient(comparison.stratifiedLogRankZ ?? comparison.logRankZ) }
@@ -63,8 +73,11 @@ public struct MonitorReport: Sendable, RenderedReport {
     if experimental == 1 { return (comparison.hazardRatio, comparison.hazardRatioLower, comparison.hazardRatioUpper) }
     return (comparison.hazardRatio.map { 1 / $0 }, comparison.hazardRatioUpper.map { 1 / $0 }, comparison.hazardRatioLower.map { 1 / $0 })
   }
+  /// Observed events.
   public var events: Int { comparison.events.reduce(0, +) }
+  /// Patients analysed.
   public var patients: Int { comparison.patients.reduce(0, +) }
+  /// Observed events over the planned maximum.
   public var informationFraction: Double { Double(events) / Double(design.maxEvents) }
 
   static let signConvention =

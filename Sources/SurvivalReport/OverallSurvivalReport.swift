@@ -9,14 +9,18 @@ import TrialDesign
 /// and computes nothing itself. The same input gives the same bytes; a timestamp appears only
 /// when one is given.
 public struct OverallSurvivalReport: Sendable {
+  /// Which analysis the report is.
   public enum Kind: String, Sendable, CaseIterable {
     case primary, interim, termination
   }
 
+  /// Primary, interim or termination.
   public let kind: Kind
+  /// The core's results.
   public let comparison: OverallSurvivalComparison
   /// The monitoring analysis (interim and termination reports).
   public let monitoring: MonitorReport?
+  /// What was read.
   public let input: InputSummary
   /// Stratification columns (of the stratified log-rank test and Cox model).
   public let strata: [String]
@@ -25,7 +29,9 @@ public struct OverallSurvivalReport: Sendable {
   /// Whether the data are simulated (a `simulated` column saying yes on every row): the report
   /// then says so in its title and banner.
   public let simulated: Bool
+  /// The osstats version.
   public let version: String
+  /// The command line, for reproduction.
   public let command: String
   /// Shown only when given, so that output is otherwise deterministic.
   public let timestamp: String?
@@ -38,6 +44,7 @@ public struct OverallSurvivalReport: Sendable {
   /// Warnings to show in the report (and its JSON): about the input, the arms, the design.
   public var warnings: [String] = []
 
+  /// A report; see the properties for each argument.
   public init(
     kind: Kind, comparison: OverallSurvivalComparison, monitoring: MonitorReport?, input: InputSummary, strata: [String],
     timeUnit: String = "months", simulated: Bool, version: String, command: String, timestamp: String? = nil
@@ -62,6 +69,7 @@ public struct OverallSurvivalReport: Sendable {
   var order: [Int] { [c.control, c.experimental] }
   var arms: [String] { order.map { c.data.groupLabels[$0] } }
 
+  /// The heading, marked when the data are simulated.
   public var title: String {
     let base: String
     switch kind {

@@ -15,21 +15,29 @@ import LinearAlgebra
 public struct OverallSurvivalComparison: Sendable {
   /// Hazard ratio with its Wald interval, and the Cox fit it came from.
   public struct HazardRatio: Sendable {
+    /// exp(β) of the arm coefficient.
     public let estimate: Double
+    /// Lower Wald limit.
     public let lower: Double
+    /// Upper Wald limit.
     public let upper: Double
     /// Wald p-value of the arm coefficient.
     public let p: Double
+    /// The fit.
     public let model: CoxModel
   }
 
   /// One level of a subgroup variable.
   public struct SubgroupLevel: Sendable {
+    /// The level's value in the data.
     public let level: String
+    /// Patients in the level.
     public let patients: Int
+    /// Events in the level.
     public let events: Int
     /// Patients and events per arm, control first.
     public let patientsByArm: [Int]
+    /// Events per arm, control first.
     public let eventsByArm: [Int]
     /// nil when not estimable.
     public let hazardRatio: HazardRatio?
@@ -37,7 +45,9 @@ public struct OverallSurvivalComparison: Sendable {
 
   /// A subgroup variable: its levels and the interaction test.
   public struct Subgroup: Sendable {
+    /// The subgroup column.
     public let name: String
+    /// Its levels in sorted order.
     public let levels: [SubgroupLevel]
     /// Likelihood-ratio test of arm × subgroup (nil when it cannot be fitted).
     public let interaction: ChiSquareTest?
@@ -49,18 +59,28 @@ public struct OverallSurvivalComparison: Sendable {
   public let data: SurvivalData
   /// Index of the experimental arm in `data.groupLabels` (the other is control).
   public let experimental: Int
+  /// Curves, medians, landmarks, RMST and follow-up per arm.
   public let kaplanMeier: KaplanMeierAnalysis
+  /// The unstratified log-rank test.
   public let logRank: LogRankTest
   /// nil without strata.
   public let stratifiedLogRank: LogRankTest?
+  /// The unstratified Cox hazard ratio (nil when not estimable).
   public let hazardRatio: HazardRatio?
+  /// The stratified Cox hazard ratio; nil without strata.
   public let stratifiedHazardRatio: HazardRatio?
+  /// The cox.zph score test of the unstratified model.
   public let proportionalHazards: ProportionalHazardsTest?
+  /// Hazard ratios by subgroup.
   public let subgroups: [Subgroup]
+  /// Level of every interval.
   public let confidenceLevel: Double
 
+  /// Index of the control arm.
   public var control: Int { 1 - experimental }
+  /// The control arm's label.
   public var controlLabel: String { data.groupLabels[control] }
+  /// The experimental arm's label.
   public var experimentalLabel: String { data.groupLabels[experimental] }
   /// The log-rank z in the favourable direction (positive when the experimental arm has fewer
   /// events than expected), stratified when there are strata.

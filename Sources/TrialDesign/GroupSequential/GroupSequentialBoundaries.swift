@@ -63,7 +63,9 @@ public struct GroupSequentialBoundaries: Sendable {
   public let sided: Int
   /// The type II error at the design alternative.
   public let beta: Double
+  /// The efficacy boundary's shape.
   public let efficacy: EfficacyBoundary
+  /// The futility boundary, if any.
   public let futility: FutilityBoundary
   /// Whether the futility boundary is binding (enters the type I error).
   public let bindingFutility: Bool
@@ -160,16 +162,11 @@ public struct GroupSequentialBoundaries: Sendable {
       cumulativeAlpha = fractions.map { Double(sided) * f.spent($0, total: alpha / Double(sided)) }
     default:
       // The exact crossing probability under H0, with the futility boundary when it is binding.
-      var lowerH0 = Array(repeating: -Double.infinity, count: looks)
-      if sided == 2 {
-        lowerH0 = efficacyZ.map { -$0 }
-      } else if bindingFutility, case .fixed(let bounds) = futility {
-        lowerH0 = bounds + [-.infinity]
-      }
-      let h0 = Self.crossing(fractions: fractions, lower: lowerH0, upper: efficacyZ, drift: 0)
+      var binding = Array(repeating: -Double.infinity, count: looks)
+      if bindingFutility, case .fixed(let bounds) = futility { binding = bounds + [-.infinity] }
       var running = 0.0
-      cumulativeAlpha = zip(h0.upper, h0.lower).map { up, low in
-        running += up + (sided == 2 ? low : 0)
+      cumulativeAlpha = Self.nullRejections(fractions: fractions, upper: efficacyZ, lower: binding, sided: sided).map {
+        running += $0
         return running
       }
     }
@@ -228,6 +225,14 @@ public struct GroupSequentialBoundaries: Sendable {
     return (up, low)
   }
 
+  /// The probability under H0 of rejecting at each look with efficacy boundaries `upper`: on
+  /// either side of the symmetric region for a two-sided design, above `upper` with the binding
+  /// lower boundaries `lower` (−∞ for none) for a one-sided one.
+  static func nullRejections(fractions: [Double], upper: [Double], lower: [Double], sided: Int) -> [Double] {
+    let c = crossing(fractions: fractions, lower: sided == 2 ? upper.map { -$0 } : lower, upper: upper, drift: 0)
+    return zip(c.upper, c.lower).map { $0 + (sided == 2 ? $1 : 0) }
+  }
+
   /// Efficacy boundaries spending `increments[k]` of type I error at each look (two-sided: split
   /// over both sides of a symmetric region), with `lower` as the binding lower boundary.
   static func spendingBounds(fractions: [Double], increments: [Double], sided: Int, lower: [Double])
@@ -273,11 +278,8 @@ public struct GroupSequentialBoundaries: Sendable {
     fractions: [Double], alpha: Double, sided: Int, boundary: EfficacyBoundary, lower: [Double]
   ) throws(GroupSequentialError) -> [Double] {
     let looks = fractions.count
-    let lowerH0: (Double) -> [Double] = { _ in lower }
     func totalAlpha(_ upper: [Double]) -> Double {
-      let c = crossing(
-        fractions: fractions, lower: sided == 2 ? upper.map { -$0 } : lowerH0(0), upper: upper, drift: 0)
-      return c.upper.reduce(0, +) + (sided == 2 ? c.lower.reduce(0, +) : 0)
+      nullRejections(fractions: fractions, upper: upper, lower: lower, sided: sided).reduce(0, +)
     }
     switch boundary {
     case .spending(let f):

@@ -14,6 +14,7 @@ import Survival
 public struct GroupSequentialDesign: Sendable {
   /// Accrual, survival and dropout assumptions.
   public struct Accrual: Sendable, Equatable {
+    /// Control-arm median survival.
     public let controlMedian: Double
     /// Accrual duration; nil to solve it from the rate and the follow-up.
     public let accrualTime: Double?
@@ -23,8 +24,10 @@ public struct GroupSequentialDesign: Sendable {
     public let followUp: Double?
     /// Probability of dropping out by `dropoutTime` (each arm), 0 for none.
     public let dropoutRate: Double
+    /// The time `dropoutRate` refers to.
     public let dropoutTime: Double
 
+    /// Assumptions; see the properties for each argument.
     public init(
       controlMedian: Double, accrualTime: Double?, accrualRate: Double? = nil, followUp: Double?, dropoutRate: Double = 0,
       dropoutTime: Double = 12
@@ -38,11 +41,13 @@ public struct GroupSequentialDesign: Sendable {
     }
   }
 
+  /// The boundaries.
   public let boundaries: GroupSequentialBoundaries
   /// The design alternative.
   public let hazardRatio: Double
   /// Allocation r = experimental : control.
   public let allocation: Double
+  /// The events formula.
   public let method: EventsMethod
   /// Events of a fixed design with the same α and power.
   public let fixedEvents: Double
@@ -52,11 +57,13 @@ public struct GroupSequentialDesign: Sendable {
   public let maxEvents: Int
   /// The planned events at each look.
   public let lookEvents: [Int]
+  /// Accrual assumptions, if given.
   public let accrual: Accrual?
   /// The accrual duration (given or solved).
   public let accrualDuration: Double?
   /// The follow-up after accrual (given or solved).
   public let followUp: Double?
+  /// Patients needed, unrounded (or the patients given).
   public let patientsExact: Double?
   /// The planned patients (given, or ⌈patientsExact⌉; a protocol's number may replace it).
   public var patients: Int?

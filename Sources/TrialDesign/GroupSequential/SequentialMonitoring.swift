@@ -4,8 +4,11 @@ import Survival
 /// One look at the data: cumulative events and the log-rank z in the favourable direction
 /// (positive when the experimental arm has fewer events than expected, i.e. HR < 1).
 public struct ObservedLook: Sendable, Equatable {
+  /// Cumulative events at the look.
   public let events: Double
+  /// The log-rank z, positive when it favours the experimental arm.
   public let z: Double
+  /// A look.
   public init(events: Double, z: Double) {
     self.events = events
     self.z = z
@@ -61,8 +64,11 @@ public enum AnalysisReading: String, Sendable {
 public struct SequentialAnalysis: Sendable {
   /// Everything computed for one look of the history.
   public struct Look: Sendable {
+    /// 1 for the first look.
     public let number: Int
+    /// Cumulative events.
     public let events: Double
+    /// The log-rank z, favourable direction.
     public let z: Double
     /// D_j / D_max.
     public let informationFraction: Double
@@ -72,42 +78,61 @@ public struct SequentialAnalysis: Sendable {
     public let futilityZ: Double?
     /// The cumulative α spent by this look under the reading.
     public let cumulativeAlpha: Double
+    /// exp(−z(1+r)/√(rD)).
     public let hazardRatio: Double
+    /// Lower limit of the repeated confidence interval.
     public let rciLower: Double
+    /// Upper limit of the repeated confidence interval.
     public let rciUpper: Double
     /// The repeated p-value; `repeatedPCapped` says it reached the 0.5 cap.
     public let repeatedP: Double
+    /// Whether the repeated p-value reached the 0.5 cap.
     public let repeatedPCapped: Bool
+    /// The decision at this look.
     public let decision: SequentialDecision
   }
 
   /// A future look, for conditional power.
   public struct PlannedLook: Sendable {
+    /// The planned look's number.
     public let number: Int
+    /// Its planned information fraction.
     public let informationFraction: Double
+    /// fraction × maximum events.
     public let events: Double
+    /// Its efficacy boundary after the looks so far.
     public let efficacyZ: Double
   }
 
   /// Post-stopping inference by stage-wise ordering.
   public struct FinalInference: Sendable {
+    /// One-sided stage-wise ordering p-value.
     public let pValue: Double
+    /// Median-unbiased hazard ratio.
     public let medianUnbiasedHR: Double
+    /// Lower confidence limit of the hazard ratio.
     public let lower: Double
+    /// Upper confidence limit of the hazard ratio.
     public let upper: Double
     /// The confidence level 1 − 2α.
     public let level: Double
   }
 
+  /// Interim or final.
   public let reading: AnalysisReading
+  /// The planned maximum events.
   public let maxEvents: Double
+  /// Allocation experimental : control.
   public let allocation: Double
+  /// The design alternative, for conditional power.
   public let designHazardRatio: Double?
+  /// The looks so far, the current one last.
   public let looks: [Look]
+  /// Planned looks still ahead (interim reading).
   public let remaining: [PlannedLook]
-  /// Conditional power under the current trend (drift ẑ/√t) and under the design hazard ratio;
-  /// nil when no look remains.
+  /// Conditional power under the current trend (drift ẑ/√t); nil when no look remains.
   public let conditionalPowerTrend: Double?
+  /// Conditional power under the design hazard ratio; nil when no look remains.
   public let conditionalPowerDesign: Double?
   /// Flat-prior predictive power; nil when no look remains.
   public let predictivePower: Double?
@@ -168,9 +193,7 @@ public struct SequentialAnalysis: Sendable {
         let part = Array(fractions.prefix(count))
         let lower = Array(bindingLower.prefix(count))
         func exits(_ upper: [Double]) -> [Double] {
-          let c = GroupSequentialBoundaries.crossing(
-            fractions: part, lower: design.sided == 2 ? upper.map { -$0 } : lower, upper: upper, drift: 0)
-          return zip(c.upper, c.lower).map { $0 + (design.sided == 2 ? $1 : 0) }
+          GroupSequentialBoundaries.nullRejections(fractions: part, upper: upper, lower: lower, sided: design.sided)
         }
         if reading == .final && count >= k {
           let earlier = Array(z.prefix(k - 1))

@@ -69,6 +69,7 @@ public struct ExponentialAccrualModel: Sendable, Equatable {
   /// Dropout hazard per unit time in each arm (0 for none).
   public let dropoutHazard: Double
 
+  /// A model; see the properties for each argument.
   public init(controlMedian: Double, hazardRatio: Double, accrualTime: Double, allocation: Double = 1, dropoutHazard: Double = 0) {
     self.controlMedian = controlMedian
     self.hazardRatio = hazardRatio
