@@ -11,7 +11,8 @@ let package = Package(
     .executable(name: "osstats", targets: ["osstats"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
   ],
   targets: [
     // BLAS from Debian's OpenBLAS (cblas.h) and LAPACK through netlib's LAPACKE (lapacke.h).
@@ -20,8 +21,12 @@ let package = Package(
       pkgConfig: "openblas",
       providers: [.apt(["libopenblas-dev", "liblapack-dev", "liblapacke-dev"])]
     ),
+    // SAS transport and SAS7BDAT files through Debian's ReadStat (libreadstat-dev ships no .pc).
+    .systemLibrary(name: "CReadStat", providers: [.apt(["libreadstat-dev"])]),
     .target(name: "LinearAlgebra", dependencies: ["CLAPACK"]),
-    .target(name: "Survival", dependencies: ["LinearAlgebra"]),
+    .target(
+      name: "Survival",
+      dependencies: ["LinearAlgebra", "CReadStat", .product(name: "Crypto", package: "swift-crypto")]),
     .target(name: "TrialDesign", dependencies: ["Survival"]),
     .target(name: "SurvivalReport", dependencies: ["Survival", "TrialDesign"]),
     .executableTarget(

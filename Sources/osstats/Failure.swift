@@ -25,7 +25,11 @@ struct Failure: Error {
   /// An input error located in `file`.
   init(_ error: InputError, file: String) {
     status = error.kind == .usage ? ExitStatus.usage : ExitStatus.data
-    message = "\(file):\(error.line):\(error.column): \(error.message)"
+    if error.record {
+      message = error.line > 0 ? "\(file): record \(error.line): \(error.message)" : "\(file): \(error.message)"
+    } else {
+      message = "\(file):\(error.line):\(error.column): \(error.message)"
+    }
   }
 }
 

@@ -5,7 +5,9 @@ import SurvivalReport
 
 /// The input file and its columns: the same options for every command.
 struct InputOptions: ParsableArguments {
-  @Argument(help: "CSV or TSV file, one row per subject; - reads standard input. Example: Datasets/aml.csv")
+  @Argument(
+    help: "Data file, one row per subject: CSV, TSV, SAS transport (.xpt) or SAS7BDAT; - reads standard input. Example: Datasets/aml.csv"
+  )
   var file: String
 
   @Option(help: "Time column (default: time; AVAL for ADaM ADTTE). Example: --time futime")
@@ -30,6 +32,26 @@ struct InputOptions: ParsableArguments {
   )
   var delimiter: String?
 
+  @Option(
+    name: .customLong("format-in"),
+    help: "Input format: csv, tsv, xpt (SAS transport) or sas7bdat (default: from the extension; csv for standard input). Example: --format-in xpt"
+  )
+  var formatIn: InputFormat?
+
+  @Option(help: "SAS transport member (data set) to read when the file holds several. Example: --member ADTTE")
+  var member: String?
+
+  @Option(
+    name: .customLong("where"),
+    help: "Keep rows where a column equals (COL=VALUE) or differs from (COL!=VALUE) a value; repeat to combine. Example: --where SAFFL=Y"
+  )
+  var filters: [String] = []
+
+  @Option(
+    help: "Read these covariate columns as factors (text levels) even where the values are numbers. Example: --factor ph.ecog"
+  )
+  var factor: String?
+
   func validate() throws {
     if let d = delimiter, d != "tab", d != "\\t",
       d.utf8.count != 1 || d == "\"" || d == "\n" || d == "\r"
@@ -38,6 +60,9 @@ struct InputOptions: ParsableArguments {
     }
     if noGroup && group != nil {
       throw ValidationError("--no-group and --group cannot be used together")
+    }
+    for f in filters where RowFilter(parsing: f) == nil {
+      throw ValidationError("--where takes COLUMN=VALUE or COLUMN!=VALUE, not '\(f)'")
     }
   }
 
@@ -48,43 +73,63 @@ struct InputOptions: ParsableArguments {
     switch delimiter {
     case "tab", "\\t": return 9
     case let d?: return d.utf8.first ?? UInt8(ascii: ",")
-    case nil:
-      let lower = file.lowercased()
-      return lower.hasSuffix(".tsv") || lower.hasSuffix(".tab") ? 9 : UInt8(ascii: ",")
+    case nil: return tableFormat == .tsv ? 9 : UInt8(ascii: ",")
     }
   }
 
-  /// Reads and parses the input, with optional stratification columns.
+  /// The format to read: `--format-in`, else the extension, else CSV.
+  var tableFormat: DataTable.Format {
+    if let formatIn { return formatIn.table }
+    return file == "-" ? .csv : DataTable.Format.from(fileName: file) ?? .csv
+  }
+
+  /// Reads and parses the input once, with every column a command needs.
+  /// - Parameters:
+  ///   - strata: stratification columns.
+  ///   - extra: further required columns (a row missing one is excluded), named in messages by the
+  ///     option of `extraOptions`.
+  ///   - optional: columns read along when present (subgroups, `simulated`): missing values
+  ///     exclude nothing.
   /// - Throws: ``Failure`` with status 66 (cannot open) or 64/65 (bad columns or data).
-  func load(strata: [String] = [], extra: [String] = [], extraOptions: [String: String] = [:]) throws
-    -> (LoadedSurvivalData, InputSummary)
-  {
-    let bytes: [UInt8]
-    if file == "-" {
-      bytes = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
-    } else {
-      var isDirectory: ObjCBool = false
-      guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) else {
-        throw Failure(ExitStatus.noInput, "\(file): cannot open: no such file")
-      }
-      guard !isDirectory.boolValue else {
-        throw Failure(ExitStatus.noInput, "\(file): cannot open: is a directory")
-      }
-      do {
-        bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: file)))
-      } catch {
-        throw Failure(ExitStatus.noInput, "\(file): cannot open: \(error.localizedDescription)")
-      }
+  func load(
+    strata: [String] = [], extra: [String] = [], optional: [String] = [], extraOptions: [String: String] = [:]
+  ) throws -> (LoadedSurvivalData, InputSummary) {
+    let source: ByteSource
+    do {
+      source = file == "-" ? try ByteSource.standardInput() : try ByteSource(path: file)
+    } catch {
+      throw Failure(ExitStatus.noInput, "\(displayName): cannot open: \(error.reason)")
     }
     var spec = ColumnSpec(
       time: time, event: event, group: group, noGroup: noGroup, param: param, strata: strata)
     spec.extra = extra
+    spec.optional = optional
     spec.extraOptions = extraOptions
+    spec.filters = filters.compactMap(RowFilter.init(parsing:))
+    spec.textColumns = Set(factor.map { $0.split(separator: ",").map { String(String($0).trimmingCharacters(in: .whitespaces)) } } ?? [])
     do {
-      let loaded = try SurvivalDataLoader.load(bytes: bytes, delimiter: delimiterByte, spec: spec)
-      return (loaded, InputSummary(file: displayName, sha256: SHA256.hex(bytes), loaded: loaded))
-    } catch {
+      let loaded = try SurvivalDataLoader.load(
+        source, format: tableFormat, delimiter: delimiterByte, member: member, spec: spec)
+      return (loaded, InputSummary(file: displayName, sha256: source.sha256, loaded: loaded))
+    } catch var error {
+      if let column = error.mixedColumn {
+        error.message += " (--factor \(column) reads it as a factor)"
+      }
       throw Failure(error, file: displayName)
+    }
+  }
+}
+
+/// Input formats for `--format-in`.
+enum InputFormat: String, CaseIterable, ExpressibleByArgument {
+  case csv, tsv, xpt, sas7bdat
+
+  var table: DataTable.Format {
+    switch self {
+    case .csv: return .csv
+    case .tsv: return .tsv
+    case .xpt: return .xpt
+    case .sas7bdat: return .sas7bdat
     }
   }
 }

@@ -243,29 +243,41 @@ struct Monitor: ParsableCommand {
   /// Returns the cut data, the patients dropped (entered at or after the cut-off) and the deaths
   /// censored (after the cut-off).
   private func applyCutoff(_ cutoff: String, column: String, loaded: LoadedSurvivalData) throws -> (SurvivalData, Int, Int) {
-    let values = loaded.columns[column] ?? []
-    let positions = loaded.positions[column] ?? []
     let where_ = input.displayName
+    let texts = loaded.texts(column) ?? []
+    let stored = loaded.table.columns[column]
+    func place(_ i: Int) -> String {
+      let at = loaded.location(i, column)
+      return loaded.table.format.isSAS ? "\(where_): record \(at.line)" : "\(where_):\(at.line):\(at.column)"
+    }
     let cut: Double
     let entries: [Double]
     if let c = Double(cutoff), c.isFinite {
       cut = c
-      entries = try values.enumerated().map { i, v in
-        guard let x = Double(v), x.isFinite else {
-          throw Failure(ExitStatus.data, "\(where_):\(loaded.lines[i]):\(positions[i]): \(column) '\(v)' is not a number (the cut-off is a number)")
-        }
-        return x
+      if let numbers = loaded.numbers(column), let bad = numbers.firstIndex(where: { !$0.isFinite }) {
+        throw Failure(ExitStatus.data, "\(place(bad)): \(column) is not a finite number (the cut-off is a number)")
       }
+      guard let numbers = loaded.numbers(column) else {
+        let i = texts.firstIndex { $0 != nil } ?? 0
+        throw Failure(ExitStatus.data, "\(place(i)): \(column) '\((i < texts.count ? texts[i] : nil) ?? "")' is not a number (the cut-off is a number)")
+      }
+      entries = numbers
     } else if let c = Self.day(cutoff) {
       guard let timeUnit else {
         throw Failure(ExitStatus.usage, "--cutoff \(cutoff) is a date: say the time column's unit with --time-unit days, weeks, months or years")
       }
       cut = c / timeUnit.days
-      entries = try values.enumerated().map { i, v in
-        guard let d = Self.day(v) else {
-          throw Failure(ExitStatus.data, "\(where_):\(loaded.lines[i]):\(positions[i]): \(column) '\(v)' is not a date YYYY-MM-DD (the cut-off is a date)")
+      // SAS dates count days, and datetimes seconds, from 1960-01-01 (3653 days before 1970).
+      if let stored, stored.isSASDate || stored.isSASDatetime, let numbers = loaded.numbers(column) {
+        let scale = stored.isSASDatetime ? 86_400.0 : 1
+        entries = numbers.map { ($0 / scale - 3653) / timeUnit.days }
+      } else {
+        entries = try texts.enumerated().map { i, v in
+          guard let v, let d = Self.day(v) else {
+            throw Failure(ExitStatus.data, "\(place(i)): \(column) '\(v ?? "")' is not a date YYYY-MM-DD (the cut-off is a date)")
+          }
+          return d / timeUnit.days
         }
-        return d / timeUnit.days
       }
     } else {
       throw Failure(ExitStatus.usage, "--cutoff '\(cutoff)' is neither a number nor a date YYYY-MM-DD")

@@ -107,7 +107,11 @@ struct Report: ParsableCommand {
       let plan = loadedDesign?.design
       var warnings = loadedDesign?.warnings ?? []
       let strataColumns = strata?.values ?? plan?.strata ?? []
-      let (loaded, summary) = try input.load(strata: strataColumns)
+      var subgroupColumns: [String] = []
+      for column in strataColumns + (subgroups?.values ?? []) where !subgroupColumns.contains(column) {
+        subgroupColumns.append(column)
+      }
+      let (loaded, summary) = try input.load(strata: strataColumns, optional: subgroupColumns + ["simulated"])
       guard loaded.mapping.group != nil else {
         throw Failure(ExitStatus.usage, "\(input.displayName): a report compares two arms: name the group column with --group")
       }
@@ -121,18 +125,17 @@ struct Report: ParsableCommand {
       // Subgroup values by line, so that a missing subgroup value leaves the patient in every
       // other analysis.
       var subgroupValues: [(name: String, values: [String?])] = []
-      for column in strataColumns + (subgroups?.values ?? []) where !subgroupValues.contains(where: { $0.name == column }) {
-        let withColumn: LoadedSurvivalData
-        do {
-          (withColumn, _) = try input.load(extra: [column], extraOptions: [column: "--subgroups"])
-        } catch let failure as Failure where failure.status == ExitStatus.data {
+      for column in subgroupColumns {
+        guard let values = loaded.texts(column) else {
+          throw Failure(
+            ExitStatus.usage,
+            "\(input.displayName):1:1: no column '\(column)' (columns: \(loaded.table.names.joined(separator: ", "))); name it with --subgroups")
+        }
+        guard values.contains(where: { $0 != nil }) else {
           // Every row lacks a value: the subgroup cannot be analysed, the rest of the report can.
           warnings.append("subgroup \(column) has no values in the analysed rows and is left out")
           continue
         }
-        var byLine: [Int: String] = [:]
-        for (i, line) in withColumn.lines.enumerated() { byLine[line] = withColumn.columns[column]?[i] }
-        let values = loaded.lines.map { byLine[$0] }
         let levels = Set(values.compactMap { $0 }).count
         guard levels <= 12 else {
           throw Failure(
@@ -170,6 +173,7 @@ struct Report: ParsableCommand {
         command: commandLine(), timestamp: stamp)
       report.confidenceBands = confidenceBands
       report.extendedRiskTable = !atRiskOnly
+      report.warnings = warnings + comparison.kaplanMeier.warnings + (monitoring?.warnings ?? []) + summary.warnings
       let writer = OutputOptions(format: nil, output: output)
       switch resolvedFormat {
       case .html: try writer.write(report.html())
@@ -185,16 +189,13 @@ struct Report: ParsableCommand {
         }
         try writer.write(rendered.text)
       }
-      report.warnings = warnings + comparison.kaplanMeier.warnings + (monitoring?.warnings ?? []) + summary.warnings
       for w in report.allWarnings { warn(w) }
     }
   }
 
   /// True when the data have a `simulated` column that says yes (or true, 1) on every row.
   private func isSimulated(_ loaded: LoadedSurvivalData) -> Bool {
-    guard let (marked, _) = try? input.load(extra: ["simulated"], extraOptions: ["simulated": "simulated"]),
-      let values = marked.columns["simulated"], marked.data.count == loaded.data.count, !values.isEmpty
-    else { return false }
-    return values.allSatisfy { ["yes", "true", "1"].contains($0.lowercased()) }
+    guard let values = loaded.texts("simulated") ?? loaded.texts("SIMULATED"), !values.isEmpty else { return false }
+    return values.allSatisfy { $0.map { ["yes", "true", "1", "y"].contains($0.lowercased()) } ?? false }
   }
 }

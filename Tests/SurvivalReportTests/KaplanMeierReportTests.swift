@@ -14,7 +14,7 @@ import Testing
     let bytes = Array(csv.utf8)
     let loaded = try SurvivalDataLoader.load(bytes: bytes, spec: ColumnSpec(group: "arm"))
     let analysis = try KaplanMeierAnalysis(data: loaded.data, options: KaplanMeierOptions(times: [3, 10]))
-    let input = InputSummary(file: "arms.csv", sha256: SHA256.hex(bytes), loaded: loaded)
+    let input = InputSummary(file: "arms.csv", sha256: ByteSource.sha256(bytes), loaded: loaded)
     return KaplanMeierReport(analysis: analysis, input: input, version: "test")
   }
 

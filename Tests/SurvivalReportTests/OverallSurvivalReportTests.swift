@@ -25,7 +25,7 @@ import TrialDesign
     let experimental = try #require(loaded.data.groupLabels.firstIndex(of: arms.0))
     let comparison = try OverallSurvivalComparison(
       data: loaded.data, experimental: experimental, kaplanMeier: KaplanMeierOptions(quantiles: [0.5], times: [12, 24, 36]))
-    let input = InputSummary(file: file, sha256: SHA256.hex(bytes), loaded: loaded)
+    let input = InputSummary(file: file, sha256: ByteSource.sha256(bytes), loaded: loaded)
     let report = OverallSurvivalReport(
       kind: .primary, comparison: comparison, monitoring: nil, input: input, strata: [], timeUnit: "weeks", simulated: false,
       version: "test", command: "osstats report aml.csv --group x")
@@ -131,7 +131,7 @@ import TrialDesign
         design: plan.boundaries, maxEvents: Double(plan.maxEvents), designHazardRatio: plan.hazardRatio, history: history,
         reading: $0)
     }
-    let input = InputSummary(file: "simulated_trial_73.csv", sha256: SHA256.hex(bytes), loaded: loaded)
+    let input = InputSummary(file: "simulated_trial_73.csv", sha256: ByteSource.sha256(bytes), loaded: loaded)
     let monitoring = MonitorReport(
       kind: .termination, design: plan, designFile: "design.json", input: input, comparison: twoArm, experimental: experimental,
       readings: readings, cutoff: nil, version: "test", command: "osstats report")

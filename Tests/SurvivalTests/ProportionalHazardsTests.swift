@@ -38,9 +38,7 @@ import Testing
 
     if let weightColumn {
       let divisor = try #require(c["weight_divisor"].double)
-      let weights = try (loaded.columns[weightColumn] ?? []).map { v in
-        try #require(Double(v)) / divisor
-      }
+      let weights = try #require(loaded.numbers(weightColumn)).map { $0 / divisor }
       d = try CoxData(
         stop: d.stop, event: d.event, x: d.x, columnNames: d.columnNames, terms: d.terms,
         weights: weights, strata: d.strata, strataLabels: d.strataLabels)

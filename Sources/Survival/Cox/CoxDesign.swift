@@ -53,22 +53,22 @@ public enum CoxDesign {
     var terms: [CoxTerm] = []
     var levels: Levels = [:]
     for name in request.covariates {
-      let values = loaded.columns[name] ?? []
-      let numbers = values.map { Double($0) }
       let begin = names.count
-      if numbers.allSatisfy({ $0 != nil }) {
-        if let bad = numbers.firstIndex(where: { !($0?.isFinite ?? false) }) {
+      if let numbers = loaded.numbers(name) {
+        if let bad = numbers.firstIndex(where: { !$0.isFinite }) {
+          let at = loaded.location(bad, name)
           throw InputError(
-            .data, line: line(loaded, bad), column: column(loaded, name, bad),
-            "\(name) '\(values[bad])' is not finite")
+            .data, line: at.line, column: at.column, "\(name) '\(numberLabel(numbers[bad]))' is not finite",
+            record: loaded.table.format.isSAS)
         }
-        columns.append(numbers.map { $0 ?? 0 })
+        columns.append(numbers)
         names.append(name)
         if let r = request.reference[name] {
           throw InputError(.usage, line: 1, column: 1, "--reference \(name)=\(r): \(name) is numeric, not a text covariate")
         }
-      } else {
-        var sorted = sortedGroupLabels(values)
+      } else if let (codes, all) = loaded.codes(name) {
+        let present = Set(codes.filter { $0 >= 0 })
+        var sorted = sortedGroupLabels(present.map { all[Int($0)] })
         if let r = request.reference[name] {
           guard let i = sorted.firstIndex(of: r) else {
             throw InputError(
@@ -80,40 +80,57 @@ public enum CoxDesign {
         }
         levels[name] = sorted
         for level in sorted.dropFirst() {
-          columns.append(values.map { $0 == level ? 1 : 0 })
+          guard let c = all.firstIndex(of: level).map({ Int32($0) }) else { continue }
+          columns.append(codes.map { $0 == c ? 1 : 0 })
           names.append(name + level)
         }
       }
       terms.append(CoxTerm(name: name, columns: begin..<names.count))
     }
     var flat = [Double](repeating: 0, count: n * columns.count)
-    for (j, c) in columns.enumerated() { for i in 0..<n { flat[i + j * n] = c[i] } }
-    let x = (try? Matrix(rows: n, columns: columns.count, columnMajor: flat)) ?? .zeros(n, 0)
+    flat.withUnsafeMutableBufferPointer { f in
+      for (j, c) in columns.enumerated() {
+        c.withUnsafeBufferPointer { c in
+          guard let src = c.baseAddress, let dst = f.baseAddress else { return }
+          (dst + j * n).update(from: src, count: n)
+        }
+      }
+    }
+    columns = []
+    let x = (try? Matrix(rows: n, columns: names.count, columnMajor: flat)) ?? .zeros(n, 0)
 
     func numeric(_ name: String, positive: Bool) throws(InputError) -> [Double] {
-      let values = loaded.columns[name] ?? []
-      var out: [Double] = []
-      out.reserveCapacity(n)
-      for (i, v) in values.enumerated() {
-        guard let d = Double(v), d.isFinite, !positive || d > 0 else {
-          throw InputError(
-            .data, line: line(loaded, i), column: column(loaded, name, i),
-            "\(name) '\(v)' is not \(positive ? "a positive number" : "a finite number")")
-        }
-        out.append(d)
+      let sas = loaded.table.format.isSAS
+      guard let values = loaded.numbers(name) else {
+        let texts = loaded.texts(name) ?? []
+        let i = texts.firstIndex { $0 != nil } ?? 0
+        let at = loaded.location(i, name)
+        throw InputError(
+          .data, line: at.line, column: at.column,
+          "\(name) '\((i < texts.count ? texts[i] : nil) ?? "")' is not \(positive ? "a positive number" : "a finite number")",
+          record: sas)
       }
-      return out
+      for (i, d) in values.enumerated() where !(d.isFinite && (!positive || d > 0)) {
+        let at = loaded.location(i, name)
+        throw InputError(
+          .data, line: at.line, column: at.column,
+          "\(name) '\(numberLabel(d))' is not \(positive ? "a positive number" : "a finite number")", record: sas)
+      }
+      return values
     }
     let start = try request.start.map { c throws(InputError) in try numeric(c, positive: false) }
     if let start {
       for i in 0..<n where !(start[i] < loaded.data.time[i]) {
+        let at = loaded.location(i, request.start ?? "")
         throw InputError(
-          .data, line: line(loaded, i), column: column(loaded, request.start ?? "", i),
+          .data, line: at.line, column: at.column,
           "\(request.start ?? "start") \(start[i].shortDescription) is not before the time \(loaded.data.time[i].shortDescription)")
       }
     }
     let weights = try request.weights.map { c throws(InputError) in try numeric(c, positive: true) }
-    let cluster = request.cluster.map { c in SurvivalDataLoader.encode(loaded.columns[c] ?? []).0 }
+    let cluster = request.cluster.map { c in
+      SurvivalDataLoader.encode((loaded.texts(c) ?? []).map { $0 ?? "" }).0
+    }
     do {
       let data = try CoxData(
         start: start, stop: loaded.data.time, event: loaded.data.event, x: x, columnNames: names,
@@ -123,14 +140,5 @@ public enum CoxDesign {
     } catch {
       throw InputError(.data, line: 1, column: 1, error.message)
     }
-  }
-
-  static func line(_ loaded: LoadedSurvivalData, _ row: Int) -> Int {
-    row < loaded.lines.count ? loaded.lines[row] : 1
-  }
-
-  static func column(_ loaded: LoadedSurvivalData, _ name: String, _ row: Int) -> Int {
-    guard let p = loaded.positions[name], row < p.count else { return 1 }
-    return p[row]
   }
 }

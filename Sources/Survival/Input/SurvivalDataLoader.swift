@@ -14,9 +14,16 @@ public struct ColumnSpec: Sendable, Equatable {
   public var param: String?
   /// Stratification columns (`--strata`); the strata are their combinations.
   public var strata: [String]
-  /// Further columns to read as text (covariates, entry times, weights, clusters): a row missing
-  /// any of them is excluded like a row missing its time.
+  /// Further columns to read (covariates, entry times, weights, clusters, subgroups): a row missing
+  /// any of them is excluded like a row missing its time. Read as numbers when every present value
+  /// is one, else as text (see ``ColumnKind/auto``); ``textColumns`` are always text.
   public var extra: [String] = []
+  /// Extra columns that are read as text even where the values look like numbers (factors).
+  public var textColumns: Set<String> = []
+  /// Columns read along, whose missing values exclude nothing (subgroups, the `simulated` flag).
+  public var optional: [String] = []
+  /// Row filters (`SAFFL = Y`), applied after the ADaM parameter filter.
+  public var filters: [RowFilter] = []
   /// The option that named each extra column, for messages (default `--covariates`).
   public var extraOptions: [String: String] = [:]
 
@@ -49,20 +56,62 @@ public struct ColumnMapping: Sendable, Equatable {
   public var param: String?
   /// Stratification columns.
   public var strata: [String] = []
+  /// Variable labels of the mapped columns, from the file (SAS).
+  public var labels: [String: String] = [:]
+  /// The time unit, from the ADaM `AVALU` column.
+  public var timeUnit: String?
+
+  func named(_ column: String) -> String {
+    labels[column].map { "\(column) (\($0))" } ?? column
+  }
 
   /// One sentence saying what was used.
   public var description: String {
     var s: String
+    let unit = timeUnit.map { " in \($0)" } ?? ""
     if kind == "adam-adtte" {
-      s = "CDISC ADaM ADTTE: time = \(time), event = 1 - \(event) (\(event) = 0 is an event)"
+      s = "CDISC ADaM ADTTE: time = \(named(time))\(unit), event = 1 - \(named(event)) (\(event) = 0 is an event)"
       if let p = param { s += ", PARAMCD = \(p)" }
     } else {
-      s = "time = \(time), event = \(event) (1 = event, 0 = censored)"
+      s = "time = \(named(time))\(unit), event = \(named(event)) (1 = event, 0 = censored)"
     }
-    s += ", group = " + (group ?? "none")
+    s += ", group = " + (group.map(named) ?? "none")
     if !strata.isEmpty { s += ", strata = " + strata.joined(separator: " x ") }
     return s
   }
+}
+
+/// A row filter: keep the rows whose `column` equals (or, negated, differs from) `value`. Numbers
+/// compare as numbers (`1` equals `1.0`), text as trimmed text.
+public struct RowFilter: Sendable, Equatable, CustomStringConvertible {
+  /// The column.
+  public var column: String
+  /// The value compared with.
+  public var value: String
+  /// True for `!=`.
+  public var negated: Bool
+
+  /// A filter.
+  public init(column: String, value: String, negated: Bool = false) {
+    self.column = column
+    self.value = value
+    self.negated = negated
+  }
+
+  /// Parses `COL=VALUE` or `COL!=VALUE` (nil when neither).
+  public init?(parsing text: String) {
+    if let r = text.range(of: "!=") {
+      self.init(column: String(String(text[..<r.lowerBound]).trimmingSpaces), value: String(String(text[r.upperBound...]).trimmingSpaces), negated: true)
+    } else if let r = text.range(of: "=") {
+      self.init(column: String(String(text[..<r.lowerBound]).trimmingSpaces), value: String(String(text[r.upperBound...]).trimmingSpaces))
+    } else {
+      return nil
+    }
+    if column.isEmpty { return nil }
+  }
+
+  /// `SAFFL = Y` or `SAFFL != Y`.
+  public var description: String { "\(column) \(negated ? "!=" : "=") \(value)" }
 }
 
 /// A row left out of the analysis because a value it needs is missing (empty, `NA` or `.`).
@@ -89,12 +138,41 @@ public struct LoadedSurvivalData: Sendable {
   public var exclusions: [Exclusion]
   /// Groups that occur only in excluded rows, and so have no subjects left.
   public var emptiedGroups: [String] = []
-  /// The values of ``ColumnSpec/extra`` columns for the analysed rows, by column name.
-  public var columns: [String: [String]] = [:]
-  /// The physical line of each analysed row.
-  public var lines: [Int] = []
-  /// The character column of each ``columns`` value in its line, by column name.
-  public var positions: [String: [Int]] = [:]
+  /// The table read (every requested column, every row).
+  public var table: DataTable
+  /// The table row of each analysed row.
+  public var rows: [Int]
+  /// Rows removed by each filter, in the order given.
+  public var filtered: [(filter: RowFilter, rows: Int)] = []
+  /// The time unit from the ADaM `AVALU` column, when it holds one value.
+  public var timeUnit: String?
+
+  /// The physical line (text files) or record number (SAS files) of each analysed row.
+  public var lines: [Int] { rows.map { Int(table.rowLines[$0]) } }
+
+  /// The values of column `name` for the analysed rows, as numbers (nil when it is not numeric
+  /// or was not read).
+  public func numbers(_ name: String) -> [Double]? {
+    guard let v = table.columns[name]?.numbers else { return nil }
+    return rows.map { v[$0] }
+  }
+
+  /// The values of column `name` for the analysed rows, as text (`nil` where missing).
+  public func texts(_ name: String) -> [String?]? {
+    guard let c = table.columns[name] else { return nil }
+    return rows.map { c.text($0) }
+  }
+
+  /// The column as read, for the analysed rows: codes and levels of a text column.
+  public func codes(_ name: String) -> (codes: [Int32], levels: [String])? {
+    guard case .text(let codes, let levels)? = table.columns[name]?.storage else { return nil }
+    return (rows.map { codes[$0] }, levels)
+  }
+
+  /// Where analysed row `i`'s value of `column` is in the file (line or record, and column).
+  public func location(_ i: Int, _ column: String) -> (line: Int, column: Int) {
+    table.location(row: i < rows.count ? rows[i] : -1, column: column)
+  }
 }
 
 /// Bad input: a location and a one-line message. `line` and `column` count from 1.
@@ -115,8 +193,15 @@ public struct InputError: Error, Equatable, Sendable {
   /// What is wrong, naming the column and value.
   public var message: String
 
+  /// True when `line` is a record number and `column` a variable position (SAS files).
+  public var record = false
+  /// The column, when the error is a column that mixes numbers and text.
+  public var mixedColumn: String?
+
   /// An error at a place.
-  public init(_ kind: Kind, line: Int, column: Int, _ message: String) {
+  public init(_ kind: Kind, line: Int, column: Int, _ message: String, record: Bool = false, mixedColumn: String? = nil) {
+    self.record = record
+    self.mixedColumn = mixedColumn
     self.kind = kind
     self.line = line
     self.column = column
@@ -133,162 +218,375 @@ public struct InputError: Error, Equatable, Sendable {
 /// event when CNSR = 0 (positive CNSR values are censoring reasons), rows with `PARAMCD` equal to
 /// the parameter (default `OS`) when that column exists, group `TRT01P`, else `TRTP`, else `ARM`.
 public enum SurvivalDataLoader {
-  /// Reads `bytes` with the given delimiter.
+  /// Reads `bytes` (delimited text) with the given delimiter.
   /// - Throws: ``InputError`` with the line and column of the first problem.
   public static func load(
     bytes: [UInt8], delimiter: UInt8 = UInt8(ascii: ","), spec: ColumnSpec = ColumnSpec()
   ) throws(InputError) -> LoadedSurvivalData {
-    var reader = CSVReader(bytes: bytes, delimiter: delimiter)
-    let header: CSVRecord
-    do {
-      guard let h = try reader.next() else {
-        throw InputError(.data, line: 1, column: 1, "the input is empty (no header row)")
-      }
-      header = h
-    } catch let e as CSVError {
-      throw InputError(.data, line: e.line, column: e.column, e.message)
-    } catch let e as InputError {
-      throw e
-    } catch {
-      throw InputError(.data, line: 1, column: 1, "\(error)")
-    }
-    let names = header.fields.map { String($0.trimmingSpaces) }
-    let mapping = try resolve(names: names, header: header, spec: spec)
-    let index = { (name: String) -> Int in names.firstIndex(of: name) ?? 0 }
-    let timeIndex = index(mapping.time)
-    let eventIndex = index(mapping.event)
-    let groupIndex = mapping.group.map(index)
-    let paramIndex = mapping.param != nil ? names.firstIndex(of: "PARAMCD") : nil
-    let strataIndices = mapping.strata.map(index)
-    let extraIndices = spec.extra.map(index)
-    var extraValues = Array(repeating: [String](), count: spec.extra.count)
-    var extraPositions = Array(repeating: [Int](), count: spec.extra.count)
-    var lines: [Int] = []
-    var excludedGroupValues = Set<String>()
-    var pendingGroup: String?
-    let adam = mapping.kind == "adam-adtte"
+    let source = ByteSource(bytes: bytes)
+    return try load(source, format: delimiter == 9 ? .tsv : .csv, delimiter: delimiter, spec: spec)
+  }
 
-    var times: [Double] = []
-    var events: [Bool] = []
-    var groups = Encoder()
-    var strata = Encoder()
-    var exclusions: [Exclusion] = []
-    var rowsRead = 0
-    var otherParameter = 0
-    var record = CSVRecord(line: 0, fields: [], columns: [])
-    while true {
+  /// Reads `source` in `format` (delimited text with `delimiter`, or a SAS file, member `member`).
+  /// - Throws: ``InputError`` with the line (record) and column of the first problem.
+  public static func load(
+    _ source: ByteSource, format: DataTable.Format, delimiter: UInt8 = UInt8(ascii: ","), member: String? = nil,
+    spec: ColumnSpec
+  ) throws(InputError) -> LoadedSurvivalData {
+    let table: DataTable
+    let mapping: ColumnMapping
+    if format.isSAS {
       do {
-        guard try reader.next(into: &record) else { break }
+        table = try source.withBytes { b throws(TableError) in
+          try SASReader.read(bytes: b, format: format, columns: nil, member: member)
+        }
+      } catch {
+        throw InputError(.data, line: error.line, column: error.column, error.message, record: true)
+      }
+      mapping = try resolve(names: table.names, headerColumns: table.names.indices.map { $0 + 1 }, spec: spec)
+    } else {
+      let header: (names: [String], columns: [Int], line: Int)
+      do {
+        header = try source.withBytes { b throws(TableError) in try DelimitedTableReader.header(bytes: b, delimiter: delimiter) }
       } catch {
         throw InputError(.data, line: error.line, column: error.column, error.message)
       }
-      rowsRead += 1
-      guard record.fields.count == names.count else {
-        let col =
-          record.fields.count > names.count
-          ? record.columns[names.count] : (record.columns.last ?? 1)
-        throw InputError(
-          .data, line: record.line, column: col,
-          "row has \(record.fields.count) field\(record.fields.count == 1 ? "" : "s"), the header has \(names.count)"
-        )
+      mapping = try resolve(names: header.names, headerColumns: header.columns, spec: spec, headerLine: header.line)
+      let requests = self.requests(mapping, spec: spec, names: header.names)
+      do {
+        table = try source.withBytes { b throws(TableError) in
+          try DelimitedTableReader.read(bytes: b, owner: source, delimiter: delimiter, requests: requests, format: format)
+        }
+      } catch {
+        if let column = error.mixedColumn {
+          throw InputError(.data, line: error.line, column: error.column, error.message, mixedColumn: column)
+        }
+        throw InputError(.data, line: error.line, column: error.column, error.message)
       }
-      if let p = paramIndex, let wanted = mapping.param,
-        String(record.fields[p].trimmingSpaces) != wanted
-      {
+    }
+    return try load(table: table, mapping: mapping, spec: spec)
+  }
+
+  /// The columns to read for `mapping` and `spec`.
+  static func requests(_ mapping: ColumnMapping, spec: ColumnSpec, names: [String]) -> [ColumnRequest] {
+    var out: [ColumnRequest] = [ColumnRequest(mapping.time, .number), ColumnRequest(mapping.event, .text)]
+    func add(_ name: String, _ kind: ColumnKind) {
+      if !out.contains(where: { $0.name == name }) { out.append(ColumnRequest(name, kind)) }
+    }
+    if let g = mapping.group { add(g, .text) }
+    if mapping.param != nil { add("PARAMCD", .text) }
+    if mapping.param != nil && names.contains("PARAM") { add("PARAM", .text) }
+    if mapping.kind == "adam-adtte" && names.contains("AVALU") { add("AVALU", .text) }
+    for s in mapping.strata { add(s, .text) }
+    for e in spec.extra { add(e, spec.textColumns.contains(e) ? .text : .auto) }
+    for e in spec.optional where names.contains(e) { add(e, spec.textColumns.contains(e) ? .text : .auto) }
+    for f in spec.filters { add(f.column, .text) }
+    return out
+  }
+
+  /// Survival data from a table read with ``requests(_:spec:names:)``'s columns (SAS tables hold
+  /// every column).
+  public static func load(table: DataTable, mapping: ColumnMapping, spec: ColumnSpec) throws(InputError)
+    -> LoadedSurvivalData
+  {
+    let sas = table.format.isSAS
+    func column(_ name: String) throws(InputError) -> DataColumn {
+      guard let c = table.columns[name] else {
+        throw InputError(.usage, line: 1, column: 1, "no column '\(name)'")
+      }
+      return c
+    }
+    func fail(_ row: Int, _ name: String, _ message: String) -> InputError {
+      let at = table.location(row: row, column: name)
+      return InputError(.data, line: at.line, column: at.column, message, record: sas)
+    }
+    let timeColumn = try column(mapping.time)
+    let eventColumn = try column(mapping.event)
+    guard let times = timeColumn.numbers else {
+      throw InputError(.data, line: 1, column: 1, "\(mapping.time) is a text column; the time must be numeric", record: sas)
+    }
+    let adam = mapping.kind == "adam-adtte"
+    // Event codes per row: -1 missing, 0 censored, 1 event; a bad code fails at its row.
+    var eventOf: (Int) throws(InputError) -> Int8
+    switch eventColumn.storage {
+    case .numeric(let v):
+      eventOf = { i throws(InputError) in
+        let x = v[i]
+        if x.isNaN { return -1 }
+        return try code(x, text: numberLabel(x), adam: adam, row: i)
+      }
+    case .text(let codes, let levels):
+      var levelCodes: [Int8?] = []
+      var levelErrors: [String?] = []
+      for level in levels {
+        do {
+          levelCodes.append(try parseEventLevel(level, adam: adam))
+          levelErrors.append(nil)
+        } catch {
+          levelCodes.append(nil)
+          levelErrors.append(error.message)
+        }
+      }
+      eventOf = { i throws(InputError) in
+        let c = codes[i]
+        if c < 0 { return -1 }
+        if let e = levelCodes[Int(c)] { return e }
+        throw fail(i, mapping.event, "\(mapping.event) " + (levelErrors[Int(c)] ?? "is not an event code"))
+      }
+    }
+    func code(_ x: Double, text: String, adam: Bool, row: Int) throws(InputError) -> Int8 {
+      if adam {
+        guard x >= 0, x == x.rounded() else {
+          throw fail(row, mapping.event, "\(mapping.event) '\(text)' is not a censoring code (0 = event, 1, 2, ... = censored)")
+        }
+        return x == 0 ? 1 : 0
+      }
+      guard x == 0 || x == 1 else {
+        throw fail(row, mapping.event, eventMessage(mapping.event, text))
+      }
+      return x == 1 ? 1 : 0
+    }
+    func parseEventLevel(_ level: String, adam: Bool) throws(InputError) -> Int8 {
+      if !adam {
+        switch level.lowercased() {
+        case "true": return 1
+        case "false": return 0
+        default: break
+        }
+      }
+      guard let x = NumberParser.parse(level) else {
+        throw InputError(
+          .data, line: 1, column: 1,
+          adam
+            ? "'\(level)' is not a censoring code (0 = event, 1, 2, ... = censored)"
+            : "'\(level)' is not an event code (1 = event, 0 = censored, or true/false)\(level == "2" ? "; R's 1 = censored, 2 = dead coding must be recoded to 0/1" : "")")
+      }
+      if adam {
+        guard x >= 0, x == x.rounded() else {
+          throw InputError(.data, line: 1, column: 1, "'\(level)' is not a censoring code (0 = event, 1, 2, ... = censored)")
+        }
+        return x == 0 ? 1 : 0
+      }
+      guard x == 0 || x == 1 else {
+        throw InputError(.data, line: 1, column: 1, "'\(level)' is not an event code (1 = event, 0 = censored, or true/false)\(level == "2" ? "; R's 1 = censored, 2 = dead coding must be recoded to 0/1" : "")")
+      }
+      return x == 1 ? 1 : 0
+    }
+
+    let group = try mapping.group.map { g throws(InputError) in try column(g) }
+    let strata = try mapping.strata.map { s throws(InputError) in try column(s) }
+    let extras = try spec.extra.map { e throws(InputError) in (e, try column(e)) }
+    let param: DataColumn? = mapping.param != nil ? table.columns["PARAMCD"] : nil
+    let paramCode: Int32? = {
+      guard let wanted = mapping.param, case .text(_, let levels)? = param?.storage else { return nil }
+      return levels.firstIndex(of: wanted).map { Int32($0) } ?? -2
+    }()
+    // Filters as per-row predicates.
+    var filters: [(RowFilter, (Int) -> Bool)] = []
+    for f in spec.filters {
+      let c = try column(f.column)
+      switch c.storage {
+      case .numeric(let v):
+        let target = NumberParser.parse(f.value)
+        filters.append((f, { i in (target.map { v[i] == $0 } ?? false) != f.negated }))
+      case .text(let codes, let levels):
+        let target = levels.firstIndex(of: f.value).map { Int32($0) } ?? -2
+        filters.append((f, { i in (codes[i] == target) != f.negated }))
+      }
+    }
+    var filteredCounts = [Int](repeating: 0, count: filters.count)
+
+    let n = table.rowCount
+    var rows: [Int] = []
+    var outTimes: [Double] = []
+    var outEvents: [Bool] = []
+    var groupCodes: [Int32] = []
+    var strataKeys: [[Int32]] = []
+    rows.reserveCapacity(n)
+    outTimes.reserveCapacity(n)
+    outEvents.reserveCapacity(n)
+    var exclusions: [Exclusion] = []
+    var otherParameter = 0
+    var excludedGroups = Set<Int32>()
+    let groupCodesIn: [Int32]? = group.map(Self.textCodes)
+    let strataCodesIn: [[Int32]] = strata.map(Self.textCodes)
+    let extraMissing: [(String, DataColumn)] = extras
+    rowLoop: for i in 0..<n {
+      if let pc = paramCode, let pcol = param, case .text(let codes, _) = pcol.storage, codes[i] != pc {
         otherParameter += 1
         continue
       }
-      // The group of a row excluded below, to tell when a whole group is emptied.
-      if let g = groupIndex, !isMissing(record.fields[g].trimmingSpaces) {
-        pendingGroup = record.fields[g]
-      } else {
-        pendingGroup = nil
+      for (k, f) in filters.enumerated() where !f.1(i) {
+        filteredCounts[k] += 1
+        continue rowLoop
       }
-      let timeText = record.fields[timeIndex].trimmingSpaces
-      let eventText = record.fields[eventIndex].trimmingSpaces
-      if isMissing(timeText) {
-        exclusions.append(Exclusion(line: record.line, column: mapping.time, reason: "missing time"))
-        if let g = pendingGroup { excludedGroupValues.insert(g) }
+      let line = Int(table.rowLines[i])
+      let g = groupCodesIn?[i] ?? 0
+      let t = times[i]
+      if t.isNaN {
+        exclusions.append(Exclusion(line: line, column: mapping.time, reason: "missing time"))
+        if g >= 0 { excludedGroups.insert(g) }
         continue
       }
-      if isMissing(eventText) {
-        exclusions.append(
-          Exclusion(line: record.line, column: mapping.event, reason: "missing event"))
-        if let g = pendingGroup { excludedGroupValues.insert(g) }
+      if eventColumn.isMissing(i) {
+        exclusions.append(Exclusion(line: line, column: mapping.event, reason: "missing event"))
+        if g >= 0 { excludedGroups.insert(g) }
         continue
       }
-      var label = ""
-      if let g = groupIndex, let gname = mapping.group {
-        label = record.fields[g]
-        if isMissing(label.trimmingSpaces) {
-          exclusions.append(Exclusion(line: record.line, column: gname, reason: "missing group"))
-          continue
-        }
-      }
-      var stratumKey = ""
-      if !strataIndices.isEmpty {
-        let values = strataIndices.map { record.fields[$0] }
-        if let missing = values.firstIndex(where: { isMissing($0.trimmingSpaces) }) {
-          exclusions.append(
-            Exclusion(line: record.line, column: mapping.strata[missing], reason: "missing stratum"))
-          if let g = pendingGroup { excludedGroupValues.insert(g) }
-          continue
-        }
-        stratumKey = zip(mapping.strata, values).map { "\($0)=\($1)" }.joined(separator: ", ")
-      }
-      if let missing = extraIndices.firstIndex(where: { isMissing(record.fields[$0].trimmingSpaces) }) {
-        exclusions.append(
-          Exclusion(line: record.line, column: spec.extra[missing], reason: "missing \(spec.extra[missing])"))
-        if let g = pendingGroup { excludedGroupValues.insert(g) }
+      if let gname = mapping.group, g < 0 {
+        exclusions.append(Exclusion(line: line, column: gname, reason: "missing group"))
         continue
       }
-      let t = try parseTime(
-        timeText, column: mapping.time, line: record.line, at: record.columns[timeIndex])
-      let e =
-        adam
-        ? try parseCensor(
-          eventText, column: mapping.event, line: record.line, at: record.columns[eventIndex])
-        : try parseEvent(
-          eventText, column: mapping.event, line: record.line, at: record.columns[eventIndex])
-      times.append(t)
-      events.append(e)
-      if groupIndex != nil { groups.add(label) }
-      if !strataIndices.isEmpty { strata.add(stratumKey) }
-      for (k, c) in extraIndices.enumerated() {
-        extraValues[k].append(String(record.fields[c].trimmingSpaces))
-        extraPositions[k].append(record.columns[c])
+      if let m = strataCodesIn.firstIndex(where: { $0[i] < 0 }) {
+        exclusions.append(Exclusion(line: line, column: mapping.strata[m], reason: "missing stratum"))
+        excludedGroups.insert(g)
+        continue
       }
-      lines.append(record.line)
+      if let m = extraMissing.firstIndex(where: { $0.1.isMissing(i) }) {
+        exclusions.append(Exclusion(line: line, column: extraMissing[m].0, reason: "missing \(extraMissing[m].0)"))
+        excludedGroups.insert(g)
+        continue
+      }
+      let e = try eventOf(i)
+      if t.isInfinite {
+        throw fail(i, mapping.time, "\(mapping.time) '\(numberLabel(t))' is infinite")
+      }
+      if t < 0 {
+        throw fail(i, mapping.time, "\(mapping.time) \(numberLabel(t)) is negative")
+      }
+      rows.append(i)
+      outTimes.append(t)
+      outEvents.append(e == 1)
+      if group != nil { groupCodes.append(g) }
+      if !strata.isEmpty { strataKeys.append(strataCodesIn.map { $0[i] }) }
     }
-    if rowsRead == 0 {
-      throw InputError(.data, line: header.line, column: 1, "the input has a header but no data rows")
+    if n == 0 {
+      throw InputError(.data, line: 1, column: 1, sas ? "the data set has no observations" : "the input has a header but no data rows", record: sas)
     }
-    if times.isEmpty {
+    if outTimes.isEmpty {
       var why = "no rows left to analyse"
-      if let p = mapping.param, otherParameter > 0 && exclusions.isEmpty {
-        why += " (no row has PARAMCD = \(p); use --param)"
+      if let p = mapping.param, otherParameter > 0 && exclusions.isEmpty && filteredCounts.allSatisfy({ $0 == 0 }) {
+        why += " (no row has PARAMCD = \(p); parameters present: \(parameters(table)); use --param)"
       } else if !exclusions.isEmpty {
         why += " (\(exclusions.count) excluded for missing values)"
+      } else if filteredCounts.contains(where: { $0 > 0 }) {
+        why += " (the filters removed every row: " + zip(spec.filters, filteredCounts).map { "\($0) removed \($1)" }.joined(separator: ", ") + ")"
       }
-      throw InputError(.data, line: header.line, column: 1, why)
+      throw InputError(.data, line: 1, column: 1, why, record: sas)
     }
-    let (groupCodes, groupLabels) =
-      mapping.group != nil ? groups.finish() : ([Int](repeating: 0, count: times.count), ["all"])
-    let (strataCodes, strataLabels) =
-      strataIndices.isEmpty ? ([Int](repeating: 0, count: times.count), ["all"]) : strata.finish()
-    let data = SurvivalData(
-      unchecked: times, events, groupCodes, groupLabels, strataCodes, strataLabels)
+    // Group and stratum labels in reporting order.
+    var groupOut: [Int]
+    var groupLabels: [String]
+    if let group {
+      let levels = Self.levels(group)
+      let present = Set(groupCodes)
+      let used = present.sorted().map { levels[Int($0)] }
+      groupLabels = sortedGroupLabels(used)
+      var map = [Int](repeating: 0, count: levels.count)
+      for (k, label) in groupLabels.enumerated() {
+        if let c = levels.firstIndex(of: label) { map[c] = k }
+      }
+      groupOut = groupCodes.map { map[Int($0)] }
+    } else {
+      groupOut = [Int](repeating: 0, count: outTimes.count)
+      groupLabels = ["all"]
+    }
+    var strataOut = [Int](repeating: 0, count: outTimes.count)
+    var strataLabels = ["all"]
+    if !strata.isEmpty {
+      let levels = strata.map(Self.levels)
+      var keyIndex: [[Int32]: Int] = [:]
+      var keyCodes: [Int] = []
+      var keyTexts: [String] = []
+      for key in strataKeys {
+        if let k = keyIndex[key] {
+          keyCodes.append(k)
+        } else {
+          let k = keyTexts.count
+          keyIndex[key] = k
+          keyCodes.append(k)
+          keyTexts.append(zip(mapping.strata, zip(levels, key)).map { "\($0)=\($1.0[Int($1.1)])" }.joined(separator: ", "))
+        }
+      }
+      strataLabels = sortedGroupLabels(keyTexts)
+      var map = [Int](repeating: 0, count: keyTexts.count)
+      for (k, label) in strataLabels.enumerated() {
+        if let c = keyTexts.firstIndex(of: label) { map[c] = k }
+      }
+      strataOut = keyCodes.map { map[$0] }
+    }
+    let data = SurvivalData(unchecked: outTimes, outEvents, groupOut, groupLabels, strataOut, strataLabels)
+    var finalMapping = mapping
+    finalMapping.labels = [mapping.time, mapping.event].compactMap { name in table.labels[name].map { (name, $0) } }
+      .reduce(into: [:]) { $0[$1.0] = $1.1 }
+    if let g = mapping.group, let l = table.labels[g] { finalMapping.labels[g] = l }
+    var timeUnit: String?
+    if adam, let unit = table.columns["AVALU"] {
+      let values = Set(rows.compactMap { unit.text($0) })
+      if values.count == 1 { timeUnit = values.first }
+    }
+    finalMapping.timeUnit = timeUnit
     var loaded = LoadedSurvivalData(
-      data: data, mapping: mapping, rowsRead: rowsRead, rowsOtherParameter: otherParameter,
-      exclusions: exclusions)
-    for (k, name) in spec.extra.enumerated() {
-      loaded.columns[name] = extraValues[k]
-      loaded.positions[name] = extraPositions[k]
+      data: data, mapping: finalMapping, rowsRead: n, rowsOtherParameter: otherParameter,
+      exclusions: exclusions, table: table, rows: rows)
+    loaded.filtered = zip(spec.filters, filteredCounts).map { ($0, $1) }
+    loaded.timeUnit = timeUnit
+    if let group {
+      let levels = Self.levels(group)
+      let kept = Set(groupLabels)
+      loaded.emptiedGroups = sortedGroupLabels(
+        Set(excludedGroups.filter { $0 >= 0 && Int($0) < levels.count }.map { levels[Int($0)] }).subtracting(kept))
     }
-    loaded.lines = lines
-    let kept = Set(groupLabels)
-    loaded.emptiedGroups = sortedGroupLabels(excludedGroupValues.subtracting(kept))
     return loaded
+  }
+
+  /// The PARAMCD values of a table with their PARAM labels and row counts, for messages.
+  static func parameters(_ table: DataTable) -> String {
+    guard case .text(let codes, let levels)? = table.columns["PARAMCD"]?.storage else { return "none" }
+    var counts = [Int](repeating: 0, count: levels.count)
+    var label = [String?](repeating: nil, count: levels.count)
+    let param = table.columns["PARAM"]
+    for (i, c) in codes.enumerated() where c >= 0 {
+      counts[Int(c)] += 1
+      if label[Int(c)] == nil { label[Int(c)] = param?.text(i) }
+    }
+    return levels.indices.sorted { levels[$0] < levels[$1] }.map { k in
+      "\(levels[k])" + (label[k].map { " (\($0))" } ?? "") + " \(counts[k]) row\(counts[k] == 1 ? "" : "s")"
+    }.joined(separator: ", ")
+  }
+
+  /// Codes of a column read as text; a numeric column's distinct values become levels.
+  static func textCodes(_ c: DataColumn) -> [Int32] {
+    switch c.storage {
+    case .text(let codes, _): return codes
+    case .numeric(let v):
+      var index: [Double: Int32] = [:]
+      return v.map { x in
+        if x.isNaN { return -1 }
+        if let k = index[x] { return k }
+        let k = Int32(index.count)
+        index[x] = k
+        return k
+      }
+    }
+  }
+
+  /// The levels matching ``textCodes(_:)``.
+  static func levels(_ c: DataColumn) -> [String] {
+    switch c.storage {
+    case .text(_, let levels): return levels
+    case .numeric(let v):
+      var seen = Set<Double>()
+      var out: [String] = []
+      for x in v where !x.isNaN && seen.insert(x).inserted { out.append(numberLabel(x)) }
+      return out
+    }
+  }
+
+  static func eventMessage(_ column: String, _ text: String) -> String {
+    var message = "\(column) '\(text)' is not an event code (1 = event, 0 = censored, or true/false)"
+    if text == "2" { message += "; R's 1 = censored, 2 = dead coding must be recoded to 0/1" }
+    return message
   }
 
   /// Codes for values, in ``sortedGroupLabels`` order.
@@ -324,15 +622,21 @@ public enum SurvivalDataLoader {
     }
   }
 
-  static func resolve(names: [String], header: CSVRecord, spec: ColumnSpec) throws(InputError)
+  static func resolve(names: [String], headerColumns: [Int], spec: ColumnSpec, headerLine: Int = 1) throws(InputError)
     -> ColumnMapping
   {
+    let header = (line: headerLine, columns: headerColumns)
     func has(_ n: String) -> Bool { names.contains(n) }
     func require(_ n: String, option: String) throws(InputError) {
       guard has(n) else {
+        if names.count == 1, let d = [";", "\t", "|"].first(where: { names[0].contains($0) }) {
+          throw InputError(
+            .usage, line: header.line, column: 1,
+            "no column '\(n)': the header is one column '\(names[0].prefix(60))'; the fields look separated by '\(d == "\t" ? "tab" : d)' (set it with --delimiter)")
+        }
         throw InputError(
           .usage, line: header.line, column: 1,
-          "no column '\(n)' (columns: \(names.joined(separator: ", "))); name it with \(option)")
+          "no column '\(n)' (columns: \(names.prefix(30).joined(separator: ", "))\(names.count > 30 ? ", ..." : "")); name it with \(option)")
       }
       if names.filter({ $0 == n }).count > 1 {
         let i = names.lastIndex(of: n) ?? 0
@@ -384,6 +688,9 @@ public enum SurvivalDataLoader {
     }
     for c in spec.extra {
       try require(c, option: spec.extraOptions[c] ?? "--covariates")
+    }
+    for f in spec.filters {
+      try require(f.column, option: "--where")
     }
     mapping.strata = spec.strata
     return mapping
