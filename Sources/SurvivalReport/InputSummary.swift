@@ -48,7 +48,14 @@ public struct InputSummary: Sendable {
           ("kind", .string(m.kind)), ("time", .string(m.time)), ("event", .string(m.event)),
           ("group", .string(m.group)), ("param", .string(m.param)),
           ("description", .string(m.description)),
+          ("labels", .object(m.labels.keys.sorted().map { ($0, .string(m.labels[$0])) })),
+          ("time_unit", .string(m.timeUnit)),
         ])
+      ),
+      ("format", .string(loaded.table.format.rawValue)),
+      (
+        "filters",
+        .array(loaded.filtered.map { f in .object([("filter", .string(f.filter.description)), ("rows_removed", .int(f.rows))]) })
       ),
     ])
   }
@@ -73,6 +80,11 @@ public struct InputSummary: Sendable {
         " (" + order.map { "\(counts[$0] ?? 0) \($0)" }.joined(separator: ", ")
         + "; line\(loaded.exclusions.count == 1 ? "" : "s") \(lines)\(more))"
     }
-    return [first, "Columns: \(loaded.mapping.description)"]
+    var lines = [first, "Columns: \(loaded.mapping.description)"]
+    if !loaded.filtered.isEmpty {
+      lines.append(
+        "Filters: " + loaded.filtered.map { "\($0.filter) (removed \($0.rows) row\($0.rows == 1 ? "" : "s"))" }.joined(separator: "; "))
+    }
+    return lines
   }
 }

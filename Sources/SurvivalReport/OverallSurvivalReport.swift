@@ -353,6 +353,9 @@ public struct OverallSurvivalReport: Sendable {
         ("Exclusions", input.loaded.exclusions.prefix(20).map { "line \($0.line): \($0.reason)" }.joined(separator: "; ")
           + (input.loaded.exclusions.count > 20 ? "; …" : "")))
     }
+    if !input.loaded.filtered.isEmpty {
+      rows.append(("Filters", input.loaded.filtered.map { "\($0.filter) (removed \($0.rows))" }.joined(separator: "; ")))
+    }
     rows += [
       ("Columns", input.loaded.mapping.description), ("Command", command), ("Software", "osstats \(version)"),
     ]

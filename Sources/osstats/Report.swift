@@ -59,8 +59,11 @@ struct Report: ParsableCommand {
   @Option(help: "The experimental arm's value in the group column (default: the second in sorted order). Example: --experimental salvage+dexamethasone")
   var experimental: String?
 
-  @Option(name: .customLong("time-unit"), help: "Unit of the time column, for labels and axis ticks (default months). Example: --time-unit days")
-  var timeUnit: String = "months"
+  @Option(
+    name: .customLong("time-unit"),
+    help: "Unit of the time column, for labels and axis ticks (default: the ADaM AVALU value, else months). Example: --time-unit days"
+  )
+  var timeUnit: String?
 
   @Option(name: .customLong("previous-looks"), help: "Earlier looks as EVENTS:Z, for an interim or termination report. Example: --previous-looks 61:1.1")
   var previousLooks: LookList?
@@ -111,7 +114,7 @@ struct Report: ParsableCommand {
       for column in strataColumns + (subgroups?.values ?? []) where !subgroupColumns.contains(column) {
         subgroupColumns.append(column)
       }
-      let (loaded, summary) = try input.load(strata: strataColumns, optional: subgroupColumns + ["simulated"])
+      let (loaded, summary) = try input.load(strata: strataColumns, optional: subgroupColumns + ["simulated", "SIMULATED", "SIMULATD"])
       guard loaded.mapping.group != nil else {
         throw Failure(ExitStatus.usage, "\(input.displayName): a report compares two arms: name the group column with --group")
       }
@@ -169,7 +172,7 @@ struct Report: ParsableCommand {
       let stamp = timestamp ? ISO8601DateFormatter().string(from: Date()) : nil
       var report = OverallSurvivalReport(
         kind: OverallSurvivalReport.Kind(rawValue: kind.rawValue) ?? .primary, comparison: comparison, monitoring: monitoring,
-        input: summary, strata: strataColumns, timeUnit: timeUnit, simulated: simulatedData, version: osstatsVersion,
+        input: summary, strata: strataColumns, timeUnit: timeUnit ?? loaded.timeUnit?.lowercased() ?? "months", simulated: simulatedData, version: osstatsVersion,
         command: commandLine(), timestamp: stamp)
       report.confidenceBands = confidenceBands
       report.extendedRiskTable = !atRiskOnly
@@ -195,7 +198,9 @@ struct Report: ParsableCommand {
 
   /// True when the data have a `simulated` column that says yes (or true, 1) on every row.
   private func isSimulated(_ loaded: LoadedSurvivalData) -> Bool {
-    guard let values = loaded.texts("simulated") ?? loaded.texts("SIMULATED"), !values.isEmpty else { return false }
+    // SIMULATD: the 8-character name a SAS transport (version 5) file can hold.
+    guard let values = loaded.texts("simulated") ?? loaded.texts("SIMULATED") ?? loaded.texts("SIMULATD"), !values.isEmpty
+    else { return false }
     return values.allSatisfy { $0.map { ["yes", "true", "1", "y"].contains($0.lowercased()) } ?? false }
   }
 }

@@ -24,7 +24,7 @@ var binary: URL {
   return dir.appendingPathComponent("osstats")
 }
 
-func osstats(_ arguments: [String], stdin: String? = nil) throws -> Run {
+func osstats(_ arguments: [String], stdin: String? = nil, stdinBytes: Data? = nil) throws -> Run {
   let process = Process()
   process.executableURL = binary
   process.arguments = arguments
@@ -40,6 +40,7 @@ func osstats(_ arguments: [String], stdin: String? = nil) throws -> Run {
   process.standardInput = input
   try process.run()
   if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+  if let stdinBytes { input.fileHandleForWriting.write(stdinBytes) }
   try input.fileHandleForWriting.close()
   let o = out.fileHandleForReading.readDataToEndOfFile()
   let e = err.fileHandleForReading.readDataToEndOfFile()

@@ -9,6 +9,8 @@ import Foundation
 //                                          simulated in memory (quick timing and profiling)
 //   osstats-bench generate-km N SEED FILE  simulate N two-arm patients (time,status,group) into FILE
 //   osstats-bench km FILE REPEATS          read FILE, Kaplan–Meier medians + log-rank REPEATS times
+//   osstats-bench read FILE FORMAT REPEATS read every column of FILE (csv, xpt, sas7bdat) into a
+//                                          typed table REPEATS times
 
 let usage = """
   usage: osstats-bench generate N P SEED FILE
@@ -16,6 +18,7 @@ let usage = """
          osstats-bench cox-simulated N P SEED REPEATS
          osstats-bench generate-km N SEED FILE
          osstats-bench km FILE REPEATS
+         osstats-bench read FILE csv|xpt|sas7bdat REPEATS
   """
 
 func fail(_ message: String) -> Never {
@@ -51,6 +54,11 @@ do {
   case "km":
     guard arguments.count == 3, let repeats = Int(arguments[2]), repeats > 0 else { fail(usage) }
     try KMBench.run(path: arguments[1], repeats: repeats)
+  case "read":
+    guard arguments.count == 4, let format = DataTable.Format(rawValue: arguments[2]),
+      let repeats = Int(arguments[3]), repeats > 0
+    else { fail(usage) }
+    try InputBench.run(path: arguments[1], format: format, repeats: repeats)
   default:
     fail(usage)
   }

@@ -82,6 +82,12 @@ public final class ByteSource: @unchecked Sendable {
     if mapped, let base { munmap(UnsafeMutableRawPointer(mutating: base), count) }
   }
 
+  /// Lets the kernel drop a mapped file's pages from memory once it has been parsed (they are read
+  /// back from the page cache if a message needs a location); nothing for bytes held in memory.
+  public func releaseResidentPages() {
+    if mapped, let base { _ = madvise(UnsafeMutableRawPointer(mutating: base), count, MADV_DONTNEED) }
+  }
+
   /// Number of bytes.
   public var byteCount: Int { count }
 

@@ -67,11 +67,21 @@ public enum DelimitedTableReader {
     }
     bounds.append(count)
     let chunkCount = bounds.count - 1
+    // Rows expected (from the line ends in the first 64 KB), so that the columns are allocated
+    // once: the first chunk reserves room for all of them, the others for their share.
+    let sample = min(count - dataStart, 1 << 16)
+    var ends = 0
+    for k in dataStart..<(dataStart + sample) where p[k] == 0x0A { ends += 1 }
+    let expected = sample > 0 ? Int(Double(ends) * Double(count - dataStart) / Double(sample) * 1.02) + 16 : 16
     let results = Slots<ChunkResult>(chunkCount)
     let shared = Unchecked((p, slotOf, slots, names.count, bounds))
     let work: @Sendable (Int) -> Void = { k in
       let (p, slotOf, slots, width, bounds) = shared.value
-      var chunk = Chunk(p: p, start: bounds[k], end: bounds[k + 1], delimiter: delimiter, slots: slots, width: width)
+      let share = k == 0 ? expected : expected * (bounds[k + 1] - bounds[k]) / max(1, count - dataStart) + 16
+      var chunk = Chunk(
+        p: p, start: bounds[k], end: bounds[k + 1], delimiter: delimiter, slots: slots.map { $0.empty(reserving: share) },
+        width: width)
+      chunk.rowLines.reserveCapacity(share)
       chunk.slotOf = slotOf
       var failure: TableError?
       do throws(TableError) {
@@ -118,17 +128,22 @@ public enum DelimitedTableReader {
     _ parts: [ChunkResult], names: [String], slots: [Slot], format: DataTable.Format,
     bytes: Unchecked<(UnsafePointer<UInt8>, Int, UInt8)>, owner: AnyObject?
   ) throws(TableError) -> DataTable {
+    var parts = parts
     let rows = parts.reduce(0) { $0 + $1.rowLines.count }
-    var rowLines: [Int32] = []
+    var rowLines = parts[0].rowLines
+    parts[0].rowLines = []
+    let first = Int32(clamping: parts[0].offset)
+    if first != 0 { for k in rowLines.indices { rowLines[k] &+= first } }
     rowLines.reserveCapacity(rows)
-    for part in parts {
+    for part in parts.dropFirst() {
       let o = Int32(clamping: part.offset)
       rowLines.append(contentsOf: part.rowLines.lazy.map { $0 &+ o })
     }
     var columns: [String: DataColumn] = [:]
     for (s, slot) in slots.enumerated() {
-      let pieces = parts.map { $0.slots[s] }
-      columns[slot.name] = try merge(pieces, slot: slot, offsets: parts.map(\.offset))
+      var pieces = parts.map { $0.slots[s] }
+      for k in parts.indices { parts[k].slots[s] = Slot(name: slot.name, kind: slot.kind) }
+      columns[slot.name] = try merge(&pieces, slot: slot, offsets: parts.map(\.offset))
     }
     let keep = Unchecked(owner as AnyObject?)
     let lines = rowLines
@@ -141,7 +156,7 @@ public enum DelimitedTableReader {
     return DataTable(format: format, names: names, columns: columns, rowCount: rows, rowLines: rowLines, cellColumn: locate)
   }
 
-  private static func merge(_ pieces: [Slot], slot: Slot, offsets: [Int]) throws(TableError) -> DataColumn {
+  private static func merge(_ pieces: inout [Slot], slot: Slot, offsets: [Int]) throws(TableError) -> DataColumn {
     let anyText = pieces.contains { $0.hasText }
     let anyNumber = pieces.contains { $0.firstNumber != nil }
     if slot.kind == .auto && anyText && anyNumber {
@@ -156,10 +171,10 @@ public enum DelimitedTableReader {
         mixedColumn: slot.name)
     }
     if slot.kind == .number || (slot.kind == .auto && !anyText) {
-      if pieces.count == 1 { return DataColumn(name: slot.name, storage: .numeric(pieces[0].numbers)) }
-      var all: [Double] = []
+      var all = pieces[0].numbers
+      pieces[0].numbers = []  // the only reference: appending does not copy
       all.reserveCapacity(pieces.reduce(0) { $0 + $1.numbers.count })
-      for piece in pieces { all.append(contentsOf: piece.numbers) }
+      for piece in pieces.dropFirst() { all.append(contentsOf: piece.numbers) }
       return DataColumn(name: slot.name, storage: .numeric(all))
     }
     // Text: one set of levels in first-appearance order across the pieces.
@@ -167,7 +182,8 @@ public enum DelimitedTableReader {
     var index: [String: Int32] = [:]
     var codes: [Int32] = []
     codes.reserveCapacity(pieces.reduce(0) { $0 + $1.rows })
-    for piece in pieces {
+    for k in pieces.indices {
+      let piece = pieces[k]
       var map: [Int32] = []
       for level in piece.dictionary.levels {
         if let c = index[level] {
@@ -182,6 +198,7 @@ public enum DelimitedTableReader {
       if piece.codes.isEmpty {
         codes.append(contentsOf: repeatElement(-1, count: piece.rows))
       } else if pieces.count == 1 && map.enumerated().allSatisfy({ $0.offset == Int($0.element) }) {
+        pieces[k].codes = []
         codes = piece.codes
       } else {
         codes.append(contentsOf: piece.codes.lazy.map { $0 < 0 ? -1 : map[Int($0)] })
@@ -250,6 +267,13 @@ struct Slot: Sendable {
     self.name = name
     self.kind = kind
   }
+
+  /// A fresh slot for the same column, with room for `rows` values.
+  func empty(reserving rows: Int) -> Slot {
+    var s = Slot(name: name, kind: kind)
+    if kind != .text { s.numbers.reserveCapacity(rows) } else { s.codes.reserveCapacity(rows) }
+    return s
+  }
 }
 
 struct ChunkResult: Sendable {
@@ -275,6 +299,13 @@ struct ByteDictionary: Sendable {
   mutating func code(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Int32? {
     let n = end - start
     if last >= 0 && equal(Int(last), p, start, n) { return last }
+    // A column of a few levels (an arm, an event code): try each before hashing.
+    if levels.count <= 8 {
+      for c in 0..<levels.count where equal(c, p, start, n) {
+        last = Int32(c)
+        return last
+      }
+    }
     var h: UInt64 = 0xcbf2_9ce4_8422_2325
     for k in start..<end { h = (h ^ UInt64(p[k])) &* 0x100_0000_01b3 }
     let mask = table.count - 1
@@ -303,7 +334,12 @@ struct ByteDictionary: Sendable {
   @inline(__always)
   private func equal(_ c: Int, _ p: UnsafePointer<UInt8>, _ start: Int, _ n: Int) -> Bool {
     bytes[c].withUnsafeBufferPointer { b in
-      b.count == n && (n == 0 || b.baseAddress.map { memcmp($0, p + start, n) == 0 } ?? false)
+      guard b.count == n, let q = b.baseAddress else { return b.count == n }
+      if n <= 16 {
+        for k in 0..<n where q[k] != p[start + k] { return false }
+        return true
+      }
+      return memcmp(q, p + start, n) == 0
     }
   }
 
@@ -398,6 +434,16 @@ struct Chunk {
 
   /// Reads every record of the chunk into the slots.
   mutating func records() throws(TableError) {
+    var local = slots
+    slots = []
+    defer { slots = local }
+    try local.withUnsafeMutableBufferPointer { sp throws(TableError) in
+      guard let sp = sp.baseAddress else { return try records(nil) }
+      try records(sp)
+    }
+  }
+
+  private mutating func records(_ sp: UnsafeMutablePointer<Slot>?) throws(TableError) {
     let width = self.width
     while skipBlank() {
       let recordLine = line
@@ -411,7 +457,7 @@ struct Chunk {
           lastAt = at
           lastLineStart = chunk.lineStart
           let slot = chunk.slotOf[index]
-          if slot >= 0 { try chunk.store(slot, base, s, e, at: at, line: recordLine) }
+          if slot >= 0, let sp { try chunk.store(sp + slot, base, s, e, at: at, line: recordLine) }
         } else if index == width {
           lastAt = at
           lastLineStart = chunk.lineStart
@@ -511,44 +557,44 @@ struct Chunk {
 
   /// Converts one cell of slot `s` and appends it.
   @inline(__always)
-  mutating func store(_ s: Int, _ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int, at: Int, line: Int) throws(TableError) {
+  func store(_ slot: UnsafeMutablePointer<Slot>, _ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int, at: Int, line: Int) throws(TableError) {
     var a = start
     var b = end
     while a < b && (base[a] == 0x20 || base[a] == 0x09) { a += 1 }
     while b > a && (base[b - 1] == 0x20 || base[b - 1] == 0x09) { b -= 1 }
     let n = b - a
     let missing = n == 0 || (n == 1 && base[a] == 0x2E) || (n == 2 && base[a] == 0x4E && base[a + 1] == 0x41)
-    let kind = slots[s].kind
-    slots[s].rows += 1
+    let kind = slot.pointee.kind
+    slot.pointee.rows += 1
     if missing {
-      if kind != .text { slots[s].numbers.append(.nan) }
-      if kind != .number && slots[s].hasText || kind == .text { slots[s].codes.append(-1) }
+      if kind != .text { slot.pointee.numbers.append(.nan) }
+      if kind != .number && slot.pointee.hasText || kind == .text { slot.pointee.codes.append(-1) }
       return
     }
     if kind != .text {
       if let v = NumberParser.parse(base, a, b) {
-        if kind == .auto && slots[s].hasText { slots[s].codes.append(-1) }
-        slots[s].numbers.append(v)
-        if slots[s].firstNumber == nil {
-          slots[s].firstNumber = CellNote(line: line, column: resolve(at), text: Self.clip(base, a, b))
+        if kind == .auto && slot.pointee.hasText { slot.pointee.codes.append(-1) }
+        slot.pointee.numbers.append(v)
+        if slot.pointee.firstNumber == nil {
+          slot.pointee.firstNumber = CellNote(line: line, column: resolve(at), text: Self.clip(base, a, b))
         }
         return
       }
       if kind == .number {
-        throw TableError(line: line, column: resolve(at), "\(slots[s].name) '\(Self.clip(base, a, b))' is not a number")
+        throw TableError(line: line, column: resolve(at), "\(slot.pointee.name) '\(Self.clip(base, a, b))' is not a number")
       }
-      slots[s].numbers.append(.nan)
-      if !slots[s].hasText {
-        slots[s].hasText = true
-        slots[s].codes = [Int32](repeating: -1, count: slots[s].rows - 1)
-        slots[s].firstText = CellNote(line: line, column: resolve(at), text: Self.clip(base, a, b))
+      slot.pointee.numbers.append(.nan)
+      if !slot.pointee.hasText {
+        slot.pointee.hasText = true
+        slot.pointee.codes = [Int32](repeating: -1, count: slot.pointee.rows - 1)
+        slot.pointee.firstText = CellNote(line: line, column: resolve(at), text: Self.clip(base, a, b))
       }
     }
-    guard let code = slots[s].dictionary.code(base, a, b) else {
+    guard let code = slot.pointee.dictionary.code(base, a, b) else {
       throw TableError(line: line, column: resolve(at), "field is not valid UTF-8")
     }
-    if kind == .text { slots[s].hasText = true }
-    slots[s].codes.append(code)
+    if kind == .text { slot.pointee.hasText = true }
+    slot.pointee.codes.append(code)
   }
 
   /// A cell's text for a message, cut to 40 characters.

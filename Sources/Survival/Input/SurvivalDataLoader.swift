@@ -154,6 +154,8 @@ public struct LoadedSurvivalData: Sendable {
   /// or was not read).
   public func numbers(_ name: String) -> [Double]? {
     guard let v = table.columns[name]?.numbers else { return nil }
+    // Every row analysed (the usual case): the column itself, shared, not copied.
+    if rows.count == v.count { return v }
     return rows.map { v[$0] }
   }
 
@@ -257,6 +259,7 @@ public enum SurvivalDataLoader {
         table = try source.withBytes { b throws(TableError) in
           try DelimitedTableReader.read(bytes: b, owner: source, delimiter: delimiter, requests: requests, format: format)
         }
+        source.releaseResidentPages()
       } catch {
         if let column = error.mixedColumn {
           throw InputError(.data, line: error.line, column: error.column, error.message, mixedColumn: column)
