@@ -78,7 +78,7 @@ public struct InputSummary: Sendable {
       let more = loaded.exclusions.count > 10 ? ", ..." : ""
       first +=
         " (" + order.map { "\(counts[$0] ?? 0) \($0)" }.joined(separator: ", ")
-        + "; line\(loaded.exclusions.count == 1 ? "" : "s") \(lines)\(more))"
+        + "; \(loaded.table.format.isSAS ? "record" : "line")\(loaded.exclusions.count == 1 ? "" : "s") \(lines)\(more))"
     }
     var lines = [first, "Columns: \(loaded.mapping.description)"]
     if !loaded.filtered.isEmpty {

@@ -350,7 +350,7 @@ public struct OverallSurvivalReport: Sendable {
     ]
     if !input.loaded.exclusions.isEmpty {
       rows.append(
-        ("Exclusions", input.loaded.exclusions.prefix(20).map { "line \($0.line): \($0.reason)" }.joined(separator: "; ")
+        ("Exclusions", input.loaded.exclusions.prefix(20).map { "\(input.loaded.table.format.isSAS ? "record" : "line") \($0.line): \($0.reason)" }.joined(separator: "; ")
           + (input.loaded.exclusions.count > 20 ? "; …" : "")))
     }
     if !input.loaded.filtered.isEmpty {

@@ -145,7 +145,7 @@ struct Cox: ParsableCommand {
       if let s = start { options[s] = "--start" }
       if let w = weights { options[w] = "--weights" }
       if let c = cluster { options[c] = "--cluster" }
-      let (loaded, summary) = try input.load(strata: strata?.values ?? [], extra: request.columns, extraOptions: options)
+      var (loaded, summary) = try input.load(strata: strata?.values ?? [], extra: request.columns, extraOptions: options)
       let name = input.displayName
       var (data, levels): (CoxData, CoxDesign.Levels)
       do {
@@ -153,6 +153,9 @@ struct Cox: ParsableCommand {
       } catch let e as InputError {
         throw Failure(e, file: name)
       }
+      // The design matrix holds the covariates now: the table's copies are freed.
+      loaded.releaseColumns()
+      summary.loaded.releaseColumns()
       if !noTimefix { data = data.fixingTimes() }
       if firth {
         try runFirth(data, summary: summary, name: name)

@@ -147,6 +147,15 @@ public struct LoadedSurvivalData: Sendable {
   /// The time unit from the ADaM `AVALU` column, when it holds one value.
   public var timeUnit: String?
 
+  /// Frees the table's columns but `keep` (the covariates once a model's design matrix holds
+  /// them): rows, lines and locations stay.
+  public mutating func releaseColumns(keeping keep: Set<String> = []) {
+    let t = table
+    table = DataTable(
+      format: t.format, names: t.names, labels: t.labels, columns: t.columns.filter { keep.contains($0.key) },
+      rowCount: t.rowCount, rowLines: t.rowLines, member: t.member, cellColumn: t.cellColumn)
+  }
+
   /// The physical line (text files) or record number (SAS files) of each analysed row.
   public var lines: [Int] { rows.map { Int(table.rowLines[$0]) } }
 
