@@ -77,6 +77,16 @@ public enum SASReader {
           chosen = library.members[0]
         }
         xport = chosen
+        // ReadStat cannot allocate room for zero variables and would say "Unable to allocate
+        // memory": the count is the second number of the NAMESTR header record.
+        let namestr = chosen.start + 320
+        if XportLayout.isHeader(bytes, at: namestr, library.version == 5 ? "NAMESTR" : "NAMSTV8"),
+          namestr + 58 <= chosen.end,
+          String(decoding: UnsafeRawBufferPointer(rebasing: bytes[(namestr + 53)..<(namestr + 58)]), as: UTF8.self)
+            .allSatisfy({ $0 == "0" })
+        {
+          throw TableError(line: 0, column: 0, "the SAS transport file has no variables")
+        }
         if chosen.start == XportLayout.libraryHeaderLength {
           segments = [.init(start: base, count: chosen.end)]
         } else {
