@@ -51,7 +51,9 @@ import Testing
   static func sameTable(_ a: DataTable, _ b: DataTable) -> Bool { difference(a, b) == nil }
 
   /// The first difference between the tables, in words (short: the tables are not printed).
-  static func difference(_ a: DataTable, _ b: DataTable) -> String? {
+  /// The first difference between two tables; numbers agree within `ulps` units in the last
+  /// place (NaN equals NaN), or only in which are missing when `ulps` is nil.
+  static func difference(_ a: DataTable, _ b: DataTable, ulps: Double? = 0) -> String? {
     if a.names != b.names { return "names \(a.names) vs \(b.names)" }
     if a.rowCount != b.rowCount { return "rows \(a.rowCount) vs \(b.rowCount)" }
     if a.labels != b.labels { return "labels" }
@@ -65,7 +67,9 @@ import Testing
       switch (x.storage, y.storage) {
       case (.numeric(let u), .numeric(let v)):
         for (i, (p, q)) in zip(u, v).enumerated() where p.bitPattern != q.bitPattern && !(p.isNaN && q.isNaN) {
-          return "\(name)[\(i)]: \(p) vs \(q)"
+          if p.isNaN != q.isNaN { return "\(name)[\(i)]: \(p) vs \(q)" }
+          guard let ulps else { continue }
+          if abs(p - q) > ulps * max(p.ulp, q.ulp) { return "\(name)[\(i)]: \(p) vs \(q)" }
         }
       case (.text(let c, let l), .text(let d, let m)):
         if l != m { return "levels of \(name): \(l.prefix(5)) vs \(m.prefix(5))" }
@@ -162,13 +166,17 @@ import Testing
     }
   }
 
-  /// The observations decoded here are bit for bit those ReadStat decodes.
+  /// The observations decoded here are those ReadStat decodes: the same text and missing values,
+  /// and numbers within one unit in the last place (ReadStat 1.1.8 truncates the 56-bit IBM
+  /// fraction to 53 bits; the decoder here rounds to nearest, which gives haven's doubles exactly,
+  /// as the ADaM reference tests check). Damaged numbers (unnormalised IBM fractions, which
+  /// ReadStat's conversion assumes away) are compared for missingness only.
   @Test func transportDecoderAgreesWithReadStat() throws {
     for file in ["adtte.xpt", "adtte_v8.xpt"] {
       let bytes = try Self.fixture(file)
       let ours = try Self.read(bytes, .xpt)
       let theirs = try Self.read(bytes, .xpt, readStatRows: true)
-      #expect(Self.difference(ours, theirs) == nil, "\(file)")
+      #expect(Self.difference(ours, theirs, ulps: 1) == nil, "\(file)")
       // With the headers intact, damaged observations decode the same way too.
       let start = try #require(Self.dataStart(bytes))
       var random = SplitMix64(seed: 7)
@@ -181,7 +189,7 @@ import Testing
         switch (Result { () throws(TableError) in try Self.read(copy, .xpt) },
           Result { () throws(TableError) in try Self.read(copy, .xpt, readStatRows: true) }) {
         case (.success(let a), .success(let b)):
-          let d = Self.difference(a, b)
+          let d = Self.difference(a, b, ulps: nil)
           #expect(d == nil, "\(file), mutated: \(d ?? "")")
         case (.failure, .failure): break
         case (.failure(let e), .success):

@@ -691,11 +691,16 @@ final class ParseState {
 
 // MARK: - Transport observations
 
-/// Decodes transport observations exactly as ReadStat 1.1.8 does (readstat_xport_read.c,
-/// xport_read_data and xport_process_row; ieee.c, xpt2ieee), without a callback per value.
+/// Decodes transport observations (the record layout of SAS technical note TS-140: fixed-width
+/// records of 80-byte lines, numbers as IBM hexadecimal floating point, text padded with blanks)
+/// without a callback per value; ReadStat reads the headers.
 enum XportDecoder {
-  /// The IBM hexadecimal floating-point number in `width` bytes (2–8, the rest taken as zero) at
-  /// `p`, as ReadStat converts it; NaN for missing values (`.`, `.A`–`.Z`, `._`) and other widths.
+  /// The IBM System/360 hexadecimal floating-point number in `width` bytes (2–8; the missing
+  /// low-order bytes are zero) at `p`: sign bit, a 7-bit base-16 exponent biased by 64 and a
+  /// 56-bit fraction, value = ±fraction · 2^-56 · 16^(exponent − 64). Converted with one rounding
+  /// to nearest (the 56-bit fraction to 53 bits; the power of two is exact). A zero fraction with a
+  /// nonzero first byte is a missing value (`.`, `.A`–`.Z`, `._`: NaN); all zeros is 0. The largest
+  /// IBM magnitude, which IEEE-to-IBM writers use for infinity, reads as infinity.
   @inline(__always)
   static func number(_ p: UnsafeRawPointer, _ width: Int) -> Double {
     guard width >= 2 && width <= 8 else { return .nan }
@@ -705,33 +710,13 @@ enum XportDecoder {
     } else {
       for i in 0..<width { v |= UInt64(p.load(fromByteOffset: i, as: UInt8.self)) << UInt64(56 - 8 * i) }
     }
-    let first = UInt32(v >> 56)
-    if v & 0x00FF_FFFF_FFFF_FFFF == 0 {
-      // '.', a tag, or any other first byte with zeros after it: missing (xpt2ieee gives NaN);
-      // all zeros: zero.
-      return first == 0 ? 0 : .nan
-    }
-    let x1 = UInt32(truncatingIfNeeded: v >> 32)
-    let x2 = UInt32(truncatingIfNeeded: v)
-    var i1: UInt32
-    var i2: UInt32
-    if x1 & 0x7fff_ffff == 0x7fff_ffff && x2 == 0xffff_ffff {
-      i1 = (x1 & 0x8000_0000) | 0x7ff0_0000
-      i2 = 0
-    } else {
-      i1 = x1 & 0x00ff_ffff
-      i2 = x2
-      let shift: UInt32 =
-        x1 & 0x0080_0000 != 0 ? 3 : x1 & 0x0040_0000 != 0 ? 2 : x1 & 0x0020_0000 != 0 ? 1 : 0
-      if shift != 0 {
-        i1 >>= shift
-        i2 = (x2 >> shift) | ((x1 & 7) &<< (29 + (3 - shift)))
-      }
-      i1 &= 0xffef_ffff
-      let exponent = (Int32(first & 0x7f) - 65) * 4 + Int32(shift) + 1023
-      i1 |= (UInt32(bitPattern: exponent) &<< 20) | (x1 & 0x8000_0000)
-    }
-    return Double(bitPattern: UInt64(i1) << 32 | UInt64(i2))
+    let first = v >> 56
+    let fraction = v & 0x00FF_FFFF_FFFF_FFFF
+    if fraction == 0 { return first == 0 ? 0 : .nan }
+    let negative = first & 0x80 != 0
+    if first & 0x7F == 0x7F && fraction == 0x00FF_FFFF_FFFF_FFFF { return negative ? -.infinity : .infinity }
+    let magnitude = Double(sign: .plus, exponent: 4 * (Int(first & 0x7F) - 64) - 56, significand: Double(fraction))
+    return negative ? -magnitude : magnitude
   }
 
   /// Decodes the observations in `data` (from the first observation to the end of the member)
