@@ -72,13 +72,13 @@ struct Cox: ParsableCommand {
   @Option(help: "Hazard-ratio intervals: wald or profile (profile likelihood). Example: --ci profile")
   var ci: IntervalMethod = .wald
 
-  @Option(name: .customLong("conf-level"), help: "Confidence level. Example: --conf-level 0.9")
+  @Option(name: .customLong("conf-level"), parsing: .unconditional, help: "Confidence level. Example: --conf-level 0.9")
   var confLevel: Double = 0.95
 
-  @Option(name: .customLong("max-iterations"), help: "Most Newton-Raphson iterations (R iter.max). Example: --max-iterations 50")
+  @Option(name: .customLong("max-iterations"), parsing: .unconditional, help: "Most Newton-Raphson iterations (R iter.max). Example: --max-iterations 50")
   var maxIterations: Int = 20
 
-  @Option(help: "Convergence tolerance on the relative change in log-likelihood (R eps). Example: --epsilon 1e-12")
+  @Option(parsing: .unconditional, help: "Convergence tolerance on the relative change in log-likelihood (R eps). Example: --epsilon 1e-12")
   var epsilon: Double = 1e-9
 
   @Option(help: "Write residuals (martingale, deviance, score, Schoenfeld, dfbeta) per row to this CSV file. Example: --residuals res.csv")

@@ -50,52 +50,52 @@ struct Design: ParsableCommand {
       """
   )
 
-  @Option(help: "Design hazard ratio, experimental : control. Example: --hr 0.6")
+  @Option(parsing: .unconditional, help: "Design hazard ratio, experimental : control. Example: --hr 0.6")
   var hr: Double
 
-  @Option(help: "Overall type I error (two-sided total when --sided 2; default 0.025). Example: --alpha 0.025")
+  @Option(parsing: .unconditional, help: "Overall type I error (two-sided total when --sided 2; default 0.025). Example: --alpha 0.025")
   var alpha: Double = 0.025
 
-  @Option(help: "1 for a one-sided test (default), 2 for a symmetric two-sided test. Example: --sided 1")
+  @Option(parsing: .unconditional, help: "1 for a one-sided test (default), 2 for a symmetric two-sided test. Example: --sided 1")
   var sided: Int = 1
 
-  @Option(help: "Power at the design hazard ratio (default 0.8); the events follow. Example: --power 0.9")
+  @Option(parsing: .unconditional, help: "Power at the design hazard ratio (default 0.8); the events follow. Example: --power 0.9")
   var power: Double?
 
-  @Option(help: "Maximum events, given: the power at --hr is computed instead (as rpact's getPowerSurvival). Example: --events 66")
+  @Option(parsing: .unconditional, help: "Maximum events, given: the power at --hr is computed instead (as rpact's getPowerSurvival). Example: --events 66")
   var events: Double?
 
-  @Option(help: "Allocation ratio experimental : control (default 1). Example: --allocation 2")
+  @Option(parsing: .unconditional, help: "Allocation ratio experimental : control (default 1). Example: --allocation 2")
   var allocation: Double = 1
 
-  @Option(name: .customLong("information-fractions"), help: "Information fractions of the looks, increasing, ending at 1. Example: --information-fractions 0.5,1")
+  @Option(name: .customLong("information-fractions"), parsing: .unconditional, help: "Information fractions of the looks, increasing, ending at 1. Example: --information-fractions 0.5,1")
   var informationFractions: NumberList?
 
-  @Option(help: "Number of equally spaced looks (default 1, a fixed design). Example: --looks 3")
+  @Option(parsing: .unconditional, help: "Number of equally spaced looks (default 1, a fixed design). Example: --looks 3")
   var looks: Int?
 
   @Option(help: "Efficacy boundary: lan-demets-obf (default), lan-demets-pocock, hsd, kim-demets, obf, pocock, haybittle-peto. Example: --spending hsd")
   var spending: SpendingName = .lanDemetsObf
 
-  @Option(help: "Hwang-Shih-DeCani gamma (with --spending hsd). Example: --gamma -4")
+  @Option(parsing: .unconditional, help: "Hwang-Shih-DeCani gamma (with --spending hsd). Example: --gamma -4")
   var gamma: Double?
 
-  @Option(help: "Kim-DeMets power rho (with --spending kim-demets). Example: --rho 3")
+  @Option(parsing: .unconditional, help: "Kim-DeMets power rho (with --spending kim-demets). Example: --rho 3")
   var rho: Double?
 
-  @Option(name: .customLong("haybittle-peto-z"), help: "Interim z of the Haybittle-Peto boundary (default 3). Example: --haybittle-peto-z 3.29")
+  @Option(name: .customLong("haybittle-peto-z"), parsing: .unconditional, help: "Interim z of the Haybittle-Peto boundary (default 3). Example: --haybittle-peto-z 3.29")
   var haybittlePetoZ: Double?
 
   @Option(name: .customLong("futility-spending"), help: "Futility by beta spending with this function: lan-demets-obf, lan-demets-pocock, hsd, kim-demets. Example: --futility-spending lan-demets-obf")
   var futilitySpending: FutilitySpendingName?
 
-  @Option(name: .customLong("futility-gamma"), help: "Gamma of an hsd futility spending function. Example: --futility-gamma -2")
+  @Option(name: .customLong("futility-gamma"), parsing: .unconditional, help: "Gamma of an hsd futility spending function. Example: --futility-gamma -2")
   var futilityGamma: Double?
 
-  @Option(name: .customLong("futility-rho"), help: "Rho of a kim-demets futility spending function. Example: --futility-rho 2")
+  @Option(name: .customLong("futility-rho"), parsing: .unconditional, help: "Rho of a kim-demets futility spending function. Example: --futility-rho 2")
   var futilityRho: Double?
 
-  @Option(name: .customLong("futility-bounds"), help: "Fixed futility z at each interim look. Example: --futility-bounds 0,0")
+  @Option(name: .customLong("futility-bounds"), parsing: .unconditional, help: "Fixed futility z at each interim look. Example: --futility-bounds 0,0")
   var futilityBounds: NumberList?
 
   @Flag(name: .customLong("binding-futility"), help: "Make the futility boundary binding (it then lowers the efficacy boundary). Example: --binding-futility")
@@ -104,28 +104,28 @@ struct Design: ParsableCommand {
   @Option(help: "Events formula: schoenfeld (default), freedman, hsieh-freedman. Example: --method freedman")
   var method: EventsMethod = .schoenfeld
 
-  @Option(name: .customLong("max-events"), help: "Planned maximum events when fixed by the protocol (default: computed). Example: --max-events 121")
+  @Option(name: .customLong("max-events"), parsing: .unconditional, help: "Planned maximum events when fixed by the protocol (default: computed). Example: --max-events 121")
   var maxEvents: Int?
 
-  @Option(name: .customLong("control-median"), help: "Control-arm median survival (months), for patients and analysis times. Example: --control-median 6")
+  @Option(name: .customLong("control-median"), parsing: .unconditional, help: "Control-arm median survival (months), for patients and analysis times. Example: --control-median 6")
   var controlMedian: Double?
 
-  @Option(name: .customLong("accrual-time"), help: "Accrual duration (months, uniform accrual). Example: --accrual-time 42")
+  @Option(name: .customLong("accrual-time"), parsing: .unconditional, help: "Accrual duration (months, uniform accrual). Example: --accrual-time 42")
   var accrualTime: Double?
 
-  @Option(name: .customLong("accrual-rate"), help: "Patients accrued per month; with --follow-up gives the accrual time, with --accrual-time the patients. Example: --accrual-rate 3.5")
+  @Option(name: .customLong("accrual-rate"), parsing: .unconditional, help: "Patients accrued per month; with --follow-up gives the accrual time, with --accrual-time the patients. Example: --accrual-rate 3.5")
   var accrualRate: Double?
 
-  @Option(name: .customLong("follow-up"), help: "Follow-up after the end of accrual (months); gives the patients needed. Example: --follow-up 12")
+  @Option(name: .customLong("follow-up"), parsing: .unconditional, help: "Follow-up after the end of accrual (months); gives the patients needed. Example: --follow-up 12")
   var followUp: Double?
 
-  @Option(help: "Planned patients; gives the follow-up needed. Example: --patients 142")
+  @Option(parsing: .unconditional, help: "Planned patients; gives the follow-up needed. Example: --patients 142")
   var patients: Int?
 
-  @Option(name: .customLong("dropout-rate"), help: "Probability of dropping out by --dropout-time in each arm (default 0). Example: --dropout-rate 0.05")
+  @Option(name: .customLong("dropout-rate"), parsing: .unconditional, help: "Probability of dropping out by --dropout-time in each arm (default 0). Example: --dropout-rate 0.05")
   var dropoutRate: Double = 0
 
-  @Option(name: .customLong("dropout-time"), help: "Time to which --dropout-rate refers (months, default 12). Example: --dropout-time 12")
+  @Option(name: .customLong("dropout-time"), parsing: .unconditional, help: "Time to which --dropout-rate refers (months, default 12). Example: --dropout-time 12")
   var dropoutTime: Double = 12
 
   @Option(help: "Stratification factors of the primary analysis, recorded in the design file. Example: --strata stratum")
@@ -224,7 +224,7 @@ struct Design: ParsableCommand {
       try output.write(report)
       // The design file goes to --output; the table is still shown on the terminal.
       if output.output != nil, output.output != "-", output.resolvedFormat != .text {
-        FileHandle.standardOutput.write(Data(report.text().utf8))
+        try writeStandardOutput(report.text())
       }
     }
   }

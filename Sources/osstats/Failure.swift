@@ -38,12 +38,41 @@ func reportingFailures(_ body: () throws -> Void) throws {
   do {
     try body()
   } catch let failure as Failure {
-    FileHandle.standardError.write(Data(("osstats: " + failure.message + "\n").utf8))
+    writeStandardError("osstats: " + failure.message + "\n")
     throw ExitCode(failure.status)
   }
 }
 
 /// Writes a warning line to standard error.
 func warn(_ message: String) {
-  FileHandle.standardError.write(Data(("osstats: warning: " + message + "\n").utf8))
+  writeStandardError("osstats: warning: " + message + "\n")
+}
+
+/// Writes to standard error with write(2). A failure (a full or closed stderr) is ignored: it
+/// never changes the run's exit status and never traps.
+func writeStandardError(_ text: String) {
+  _ = writeAll(2, Array(text.utf8))
+}
+
+/// Writes `bytes` to file descriptor `fd`, retrying short writes and EINTR; the errno of a
+/// failure, or nil.
+func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Int32? {
+  var offset = 0
+  while offset < bytes.count {
+    let n = bytes.withUnsafeBytes { b in write(fd, b.baseAddress.map { $0 + offset }, b.count - offset) }
+    if n < 0 {
+      if errno == EINTR { continue }
+      return errno
+    }
+    offset += n
+  }
+  return nil
+}
+
+/// Writes `text` to standard output.
+/// - Throws: ``Failure`` with status 73 (`osstats: standard output: No space left on device`).
+func writeStandardOutput(_ text: String) throws {
+  if let code = writeAll(1, Array(text.utf8)) {
+    throw Failure(ExitStatus.cannotCreate, "standard output: \(String(cString: strerror(code)))")
+  }
 }

@@ -39,19 +39,19 @@ struct KM: ParsableCommand {
   )
   var confType: ConfidenceType = .log
 
-  @Option(name: .customLong("conf-level"), help: "Confidence level. Example: --conf-level 0.9")
+  @Option(name: .customLong("conf-level"), parsing: .unconditional, help: "Confidence level. Example: --conf-level 0.9")
   var confLevel: Double = 0.95
 
   @Option(
-    help: "Quantile probabilities to report; 0.5 is the median (default in JSON: 0.25,0.5,0.75). Example: --quantiles 0.25,0.5,0.75"
+    parsing: .unconditional, help: "Quantile probabilities to report; 0.5 is the median (default in JSON: 0.25,0.5,0.75). Example: --quantiles 0.25,0.5,0.75"
   )
   var quantiles: NumberList?
 
-  @Option(help: "Times at which to report survival and the number at risk. Example: --times 6,12,24")
+  @Option(parsing: .unconditional, help: "Times at which to report survival and the number at risk. Example: --times 6,12,24")
   var times: NumberList?
 
   @Option(
-    help: "Restriction time for the RMST (default: the smallest of the groups' last follow-up times). Example: --tau 24"
+    parsing: .unconditional, help: "Restriction time for the RMST (default: the smallest of the groups' last follow-up times). Example: --tau 24"
   )
   var tau: Double?
 

@@ -56,10 +56,10 @@ struct LogRank: ParsableCommand {
   )
   var weights: WeightsOption?
 
-  @Option(help: "Fleming-Harrington rho, the power of S(t-) (implies --weights fleming-harrington; default 0). Example: --rho 1")
+  @Option(parsing: .unconditional, help: "Fleming-Harrington rho, the power of S(t-) (implies --weights fleming-harrington; default 0). Example: --rho 1")
   var rho: Double?
 
-  @Option(help: "Fleming-Harrington gamma, the power of 1 - S(t-) (implies --weights fleming-harrington; default 0). Example: --gamma 1")
+  @Option(parsing: .unconditional, help: "Fleming-Harrington gamma, the power of 1 - S(t-) (implies --weights fleming-harrington; default 0). Example: --gamma 1")
   var gamma: Double?
 
   @Option(
@@ -70,7 +70,7 @@ struct LogRank: ParsableCommand {
   @Flag(help: "Also test for a trend across the ordered groups. Example: --trend")
   var trend = false
 
-  @Option(help: "Scores for the trend test, one per group in order (default 1, 2, ..., k). Example: --scores 0,1,2,3")
+  @Option(parsing: .unconditional, help: "Scores for the trend test, one per group in order (default 1, 2, ..., k). Example: --scores 0,1,2,3")
   var scores: NumberList?
 
   @Flag(help: "Also compute MaxCombo: the maximum of the FH(0,0), FH(0,1), FH(1,0), FH(1,1) statistics (two groups). Example: --maxcombo")

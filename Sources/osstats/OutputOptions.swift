@@ -57,7 +57,7 @@ struct OutputOptions: ParsableArguments {
   func write(_ text: String) throws {
     let data = Data(text.utf8)
     guard let output, output != "-" else {
-      FileHandle.standardOutput.write(data)
+      try writeStandardOutput(text)
       return
     }
     let url = URL(fileURLWithPath: output)

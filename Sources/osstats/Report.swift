@@ -53,7 +53,7 @@ struct Report: ParsableCommand {
   @Option(help: "Subgroup columns for the forest plot (strata are always included). Example: --subgroups sex,age_group")
   var subgroups: NameList?
 
-  @Option(help: "Landmark times for OS estimates (default 6,12,24). Example: --landmarks 6,12,24")
+  @Option(parsing: .unconditional, help: "Landmark times for OS estimates (default 6,12,24). Example: --landmarks 6,12,24")
   var landmarks: NumberList?
 
   @Option(help: "The experimental arm's value in the group column (default: the second in sorted order). Example: --experimental salvage+dexamethasone")

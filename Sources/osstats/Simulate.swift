@@ -28,37 +28,37 @@ struct Simulate: ParsableCommand {
       """
   )
 
-  @Option(help: "Patients per trial. Example: --n 73")
+  @Option(parsing: .unconditional, help: "Patients per trial. Example: --n 73")
   var n: Int
 
-  @Option(name: .customLong("median-control"), help: "Median survival of the control arm (months). Example: --median-control 6")
+  @Option(name: .customLong("median-control"), parsing: .unconditional, help: "Median survival of the control arm (months). Example: --median-control 6")
   var medianControl: Double
 
-  @Option(help: "Hazard ratio of the experimental arm against control. Example: --hr 0.7")
+  @Option(parsing: .unconditional, help: "Hazard ratio of the experimental arm against control. Example: --hr 0.7")
   var hr: Double
 
-  @Option(name: .customLong("weibull-shape"), help: "Weibull shape for both arms (default: 1, exponential). Example: --weibull-shape 1.3")
+  @Option(name: .customLong("weibull-shape"), parsing: .unconditional, help: "Weibull shape for both arms (default: 1, exponential). Example: --weibull-shape 1.3")
   var weibullShape: Double?
 
-  @Option(help: "Accrual duration (months, uniform). Example: --accrual 42")
+  @Option(parsing: .unconditional, help: "Accrual duration (months, uniform). Example: --accrual 42")
   var accrual: Double
 
-  @Option(help: "Exponential dropout rate per month (default: 0). Example: --dropout 0.01")
+  @Option(parsing: .unconditional, help: "Exponential dropout rate per month (default: 0). Example: --dropout 0.01")
   var dropout: Double = 0
 
-  @Option(help: "Analyse when this many events have occurred. Example: --events 60")
+  @Option(parsing: .unconditional, help: "Analyse when this many events have occurred. Example: --events 60")
   var events: Int?
 
-  @Option(help: "Analyse at this calendar time (months from the first entry). Example: --cutoff 54")
+  @Option(parsing: .unconditional, help: "Analyse at this calendar time (months from the first entry). Example: --cutoff 54")
   var cutoff: Double?
 
   @Option(help: "Arm names, control first (default: control,experimental). Example: --arms salvage,dexamethasone")
   var arms: NameList?
 
-  @Option(help: "Allocation ratio, control first (default: 1,1). Example: --allocation 2,1")
+  @Option(parsing: .unconditional, help: "Allocation ratio, control first (default: 1,1). Example: --allocation 2,1")
   var allocation: NumberList?
 
-  @Option(name: .customLong("block-size"), help: "Permuted-block size, a multiple of the ratio sum (default: 4). Example: --block-size 6")
+  @Option(name: .customLong("block-size"), parsing: .unconditional, help: "Permuted-block size, a multiple of the ratio sum (default: 4). Example: --block-size 6")
   var blockSize: Int = 4
 
   @Option(help: "A stratification factor, name=level:prevalence,... (repeatable). Example: --strata salvage=intensive:0.5,azacitidine:0.5")
@@ -67,16 +67,16 @@ struct Simulate: ParsableCommand {
   @Option(help: "Random seed. Example: --seed 20261125")
   var seed: UInt64
 
-  @Option(help: "Number of trials to simulate and analyse (omit for one patient-level data set). Example: --trials 10000")
+  @Option(parsing: .unconditional, help: "Number of trials to simulate and analyse (omit for one patient-level data set). Example: --trials 10000")
   var trials: Int?
 
-  @Option(help: "Significance level (default: 0.05). Example: --alpha 0.025")
+  @Option(parsing: .unconditional, help: "Significance level (default: 0.05). Example: --alpha 0.025")
   var alpha: Double = 0.05
 
   @Flag(name: .customLong("one-sided"), help: "One-sided test (experimental arm better); default two-sided. Example: --one-sided")
   var oneSided = false
 
-  @Option(help: "Threads (default: every core); the result does not depend on it. Example: --threads 1")
+  @Option(parsing: .unconditional, help: "Threads (default: every core); the result does not depend on it. Example: --threads 1")
   var threads: Int?
 
   @OptionGroup var output: OutputOptions
@@ -153,10 +153,10 @@ struct Simulate: ParsableCommand {
       var progress: (@Sendable (Int) -> Void)? = nil
       if isatty(2) != 0 {
         let total = trials
-        progress = { done in FileHandle.standardError.write(Data("\rsimulated \(done) of \(total) trials".utf8)) }
+        progress = { done in writeStandardError("\rsimulated \(done) of \(total) trials") }
       }
       let study = SimulationStudy(design: design, trials: trials, seed: seed, threads: threads, progress: progress)
-      if progress != nil { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+      if progress != nil { writeStandardError("\r\u{1B}[K") }
       let summary = SimulationSummary(study, alpha: alpha, oneSided: oneSided)
       let command = (["osstats"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
       try output.write(SimulationReport(summary: summary, study: study, version: osstatsVersion, command: command))
