@@ -169,7 +169,18 @@ struct Design: ParsableCommand {
     if accrualRate != nil && patients != nil {
       throw ValidationError("--accrual-rate and --patients: give the accrual time or the follow-up instead of one of them")
     }
-    if let p = patients, p < 1 { throw ValidationError("--patients must be positive, not \(p)") }
+    if let p = patients, p < 1 || p > 1_000_000_000 { throw ValidationError("--patients must lie in 1...1000000000, not \(p)") }
+    if let e = maxEvents, e < 1 || e > 1_000_000_000 { throw ValidationError("--max-events must lie in 1...1000000000, not \(e)") }
+    if let e = events, !(e >= 1 && e <= 1e9) { throw ValidationError("--events must lie in [1, 1e9], not \(e.shortDescription)") }
+    if !(allocation >= 0.001 && allocation <= 1000) {
+      throw ValidationError("--allocation (experimental:control) must lie in [0.001, 1000], not \(allocation.shortDescription)")
+    }
+    if !(hr > 0 && hr.isFinite) { throw ValidationError("--hr must be a positive number, not \(hr.shortDescription)") }
+    for (name, value) in [("--control-median", controlMedian), ("--accrual-time", accrualTime), ("--follow-up", followUp), ("--dropout-time", dropoutTime)] {
+      if let v = value, !(v > 0 && v <= 1e6) { throw ValidationError("\(name) must lie in (0, 1e6] time units, not \(v.shortDescription)") }
+    }
+    if let r = accrualRate, !(r > 0 && r <= 1e9) { throw ValidationError("--accrual-rate must lie in (0, 1e9] patients per time unit, not \(r.shortDescription)") }
+    if !(dropoutRate >= 0 && dropoutRate < 1) { throw ValidationError("--dropout-rate must lie in [0, 1), not \(dropoutRate.shortDescription)") }
   }
 
   func run() throws {

@@ -96,8 +96,13 @@ struct Simulate: ParsableCommand {
   func design() throws -> TrialSimulationDesign {
     let names = arms?.values ?? ["control", "experimental"]
     guard names.count == 2 else { throw ValidationError("--arms takes two names, control first") }
-    let ratio = (allocation?.values ?? [1, 1]).map { Int($0) }
-    guard ratio.count == 2 else { throw ValidationError("--allocation takes two integers, control first") }
+    let values = allocation?.values ?? [1, 1]
+    // Permuted blocks allocate whole patients: the ratio is two whole numbers (1 to 100 each).
+    guard values.count == 2, values.allSatisfy({ $0 >= 1 && $0 <= 100 && $0 == $0.rounded() }) else {
+      throw ValidationError(
+        "--allocation takes two whole numbers from 1 to 100, control first (e.g. 2,1), not \(values.map(\.shortDescription).joined(separator: ","))")
+    }
+    let ratio = values.map { Int($0) }
     let rate = Foundation.log(2) / medianControl
     let control: SurvivalDistribution
     if let k = weibullShape {

@@ -32,4 +32,20 @@ import Testing
     #expect(!r.stderr.contains("Missing value"), "\(r.stderr)")
     #expect(r.stderr.contains(message), "\(r.stderr)")
   }
+
+  @Test(
+    "Option values beyond Int or beyond any trial are refused with their range (exit 64), never a trap",
+    arguments: [
+      ["design", "--hr", "0.6", "--information-fractions", "0.5,1", "--events", "1e300"],
+      ["design", "--hr", "0.6", "--information-fractions", "0.5,1", "--allocation", "1e300"],
+      ["design", "--hr", "0.6", "--information-fractions", "0.5,1", "--max-events", "9223372036854775807"],
+      ["design", "--hr", "0.999999", "--information-fractions", "0.5,1"],
+      ["simulate", "--n", "73", "--median-control", "6", "--hr", "0.7", "--accrual", "42", "--events", "60", "--seed", "1", "--allocation", "1e19,1"],
+      ["simulate", "--n", "73", "--median-control", "6", "--hr", "0.7", "--accrual", "42", "--events", "60", "--seed", "1", "--allocation", "1.5,1"],
+    ])
+  func hugeValuesAreRefused(arguments: [String]) throws {
+    let r = try osstats(arguments)
+    #expect(r.status == 64, "\(arguments): \(r.status) \(r.stderr)")
+    #expect(!r.stderr.contains("Fatal error"))
+  }
 }

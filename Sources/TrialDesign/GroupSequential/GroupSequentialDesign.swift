@@ -85,6 +85,10 @@ public struct GroupSequentialDesign: Sendable {
 
   /// Why the plan cannot be made.
   public enum PlanError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The largest number of events or patients a design plans (10^9): larger counts come only
+    /// from extreme inputs and would overflow on conversion.
+    public static let largestCount = 1e9
+
     case boundaries(GroupSequentialError)
     case hazardRatio(Double)
     case allocation(Double)
@@ -92,9 +96,13 @@ public struct GroupSequentialDesign: Sendable {
     case tooFewEvents(looks: Int, events: Int)
     case benefitDirection(Double)
     case powerForEvents(String)
+    /// A count (events, patients) beyond what a trial can have: the quantity and its value.
+    case tooLarge(String, Double)
 
     public var description: String {
       switch self {
+      case .tooLarge(let what, let value):
+        "\(what) would be \(value.shortDescription), beyond the largest a design can plan (\(Int(Self.largestCount)))"
       case .boundaries(let e): e.description
       case .hazardRatio(let hr): "the hazard ratio must be positive and not 1; got \(hr.shortDescription)"
       case .allocation(let r): "the allocation ratio must be positive; got \(r.shortDescription)"
@@ -150,6 +158,12 @@ public struct GroupSequentialDesign: Sendable {
       fixedEvents = method.fixedEvents(hazardRatio: hazardRatio, alpha: level, beta: boundaries.beta, allocation: allocation)
       maxEventsExact = fixedEvents * boundaries.inflationFactor
     }
+    if maxEvents == nil {
+      guard maxEventsExact.isFinite, maxEventsExact <= PlanError.largestCount else {
+        throw .tooLarge("the maximum number of events", maxEventsExact)
+      }
+    }
+    if let m = maxEvents, Double(m) > PlanError.largestCount { throw .tooLarge("the maximum number of events", Double(m)) }
     let planned = maxEvents ?? Int((maxEventsExact - 1e-9).rounded(.up))
     guard planned >= boundaries.fractions.count else {
       throw .tooFewEvents(looks: boundaries.fractions.count, events: planned)
@@ -244,6 +258,7 @@ public struct GroupSequentialDesign: Sendable {
     accrualDuration = duration
     followUp = f
     patientsExact = n
+    guard n.isFinite, n <= PlanError.largestCount else { throw .tooLarge("the number of patients", n) }
     self.patients = patients ?? Int((n - 1e-9).rounded(.up))
     let m = model(duration)
     eventProbability = m.eventProbability(followUp: f)
