@@ -183,6 +183,10 @@ func temporaryFile(_ name: String, _ contents: String) throws -> String {
       ("too many fields", "time,status\n1,1\n2,0,7\n", [], 65, ":3:5: row has 3 fields, the header has 2"),
       ("too few fields", "time,status,arm\n1,1,A\n2,0\n", ["--group", "arm"], 65, ":3:3: row has 2 fields, the header has 3"),
       ("unclosed quote", "time,status\n1,\"1\n", [], 65, ":2:3: quoted field is not closed before the end of the input"),
+      ("hexadecimal time", "time,status\n0x10,1\n", [], 65, ":2:1: time '0x10' is not a number"),
+      ("NUL inside a number", "time,status\n2\u{0},1\n", [], 65, ":2:1: time '2\\u{0}' is not a number"),
+      ("semicolons", "time;status\n1;1\n", [], 64, ":1:1: no column 'time': the header is one column 'time;status'; the fields look separated by ';' (set it with --delimiter)"),
+      ("over-long cell", "time,status\n\(String(repeating: "9x", count: 500_000)),1\n", [], 65, ":2:1: time '\(String(repeating: "9x", count: 20))...' is not a number"),
     ] as [(String, String, [String], Int32, String)])
   func badInput(name: String, contents: String, options: [String], status: Int32, message: String) throws {
     let file = try temporaryFile("bad.csv", contents)

@@ -85,4 +85,19 @@ import Testing
     #expect(abs((terms[0]["hr_lower"] as? Double ?? 0) - 0.000391650106027967) < 1e-9)
     #expect(abs((terms[0]["hr_upper"] as? Double ?? 0) - 0.42286753308098) < 1e-6)
   }
+
+  /// One mistyped cell in a numeric covariate column is refused with both kinds of cell named,
+  /// never read as a 40-level factor; --factor reads a text column on purpose.
+  @Test func mistypedCovariateCellIsRefused() throws {
+    var csv = "time,status,age\n"
+    for i in 0..<40 { csv += "\(i + 1),\(i % 2),\(50 + i)\n" }
+    csv += "41,1,e5\n"
+    let file = try temporaryFile("typo.csv", csv)
+    let r = try osstats(["cox", file, "--covariates", "age"])
+    #expect(r.status == 65)
+    #expect(r.stderr == "osstats: \(file):42:6: column age mixes numbers and text (line 2 column 5 has 50; line 42 column 6 has 'e5'): a mistyped number, or a text column to read as a factor (--factor age reads it as a factor)\n", "\(r.stderr)")
+    let factor = try osstats(["cox", "Datasets/lung.csv", "--covariates", "ph.ecog", "--factor", "ph.ecog"])
+    #expect(factor.status == 0, "\(factor.stderr)")
+    #expect(factor.stdout.contains("ph.ecog1") && factor.stdout.contains("ph.ecog3"))
+  }
 }
