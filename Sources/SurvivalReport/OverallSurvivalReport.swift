@@ -137,7 +137,7 @@ public struct OverallSurvivalReport: Sendable {
     }
     let longest = km.groups.compactMap(\.curve.time.last).max() ?? 0
     if timeUnit == "months" && longest > 240 {
-      out.append("follow-up reaches \(NumberFormat.significant(longest)) months (over 20 years): is the time column in months? Say its unit with --time-unit")
+      out.append("follow-up reaches \(NumberFormat.significant(longest)) months (over 20 years): is the time column in months? Say its unit (the time-unit setting)")
     }
     for s in c.subgroups where s.missing > 0 {
       out.append("subgroup \(s.name): \(s.missing) patient\(s.missing == 1 ? "" : "s") with no value left out of that analysis only")

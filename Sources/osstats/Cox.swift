@@ -150,7 +150,8 @@ struct Cox: ParsableCommand {
       var (data, levels): (CoxData, CoxDesign.Levels)
       do {
         (data, levels) = try CoxDesign.build(loaded, request)
-      } catch let e as InputError {
+      } catch var e as InputError {
+        if e.subject == .reference { e.message = "--reference " + e.message }
         throw Failure(e, file: name)
       }
       // The design matrix holds the covariates now: the table's copies are freed.
@@ -166,7 +167,7 @@ struct Cox: ParsableCommand {
         model = try CoxModel(
           data: data, options: CoxOptions(ties: ties, epsilon: epsilon, maxIterations: maxIterations, confidenceLevel: confLevel))
       } catch let e as CoxError {
-        throw Failure(ExitStatus.data, "\(name): \(e.message)")
+        throw Failure(ExitStatus.data, "\(name): \(e.message)\(e == .noCovariates ? ": name them with --covariates" : "")")
       }
       var report = CoxReport(model: model, input: summary, version: osstatsVersion)
       report.levels = levels

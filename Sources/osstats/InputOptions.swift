@@ -104,7 +104,6 @@ struct InputOptions: ParsableArguments {
       time: time, event: event, group: group, noGroup: noGroup, param: param, strata: strata)
     spec.extra = extra
     spec.optional = optional
-    spec.extraOptions = extraOptions
     spec.filters = filters.compactMap(RowFilter.init(parsing:))
     spec.textColumns = Set(factor.map { $0.split(separator: ",").map { String(String($0).trimmingCharacters(in: .whitespaces)) } } ?? [])
     do {
@@ -114,6 +113,23 @@ struct InputOptions: ParsableArguments {
     } catch var error {
       if let column = error.mixedColumn {
         error.message += " (--factor \(column) reads it as a factor)"
+      }
+      switch error.subject {
+      case .column(let role, let name)?:
+        let flag: String
+        switch role {
+        case .time: flag = "--time"
+        case .event: flag = "--event"
+        case .group: flag = "--group"
+        case .strata: flag = "--strata"
+        case .filter: flag = "--where"
+        case .param: flag = "--param"
+        case .extra: flag = extraOptions[name] ?? "--covariates"
+        }
+        error.message = role == .param ? "--param: " + error.message : error.message + "; name it with \(flag)"
+      case .parameter?: error.message += "; choose one with --param"
+      case .delimiter?: error.message += " (set it with --delimiter)"
+      case .reference?, nil: break
       }
       throw Failure(error, file: displayName)
     }

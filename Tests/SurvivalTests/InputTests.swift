@@ -225,7 +225,7 @@ func readTable(_ bytes: [UInt8], _ requests: [ColumnRequest], delimiter: UInt8 =
     let pfs = try load(csv, ColumnSpec(param: "PFS"))
     #expect(pfs.data.time == [5])
     #expect(try load(csv, ColumnSpec(noGroup: true)).data.groupLabels == ["all"])
-    #expect(throws: InputError(.data, line: 1, column: 1, "no rows left to analyse (no row has PARAMCD = DFS; parameters present: OS 3 rows, PFS 1 row; use --param)")) {
+    #expect(throws: InputError(.data, line: 1, column: 1, "no rows left to analyse (no row has PARAMCD = DFS; parameters present: OS 3 rows, PFS 1 row)", subject: .parameter)) {
       try load(csv, ColumnSpec(param: "DFS"))
     }
   }
@@ -243,7 +243,7 @@ func readTable(_ bytes: [UInt8], _ requests: [ColumnRequest], delimiter: UInt8 =
     #expect(throws: InputError(.data, line: 2, column: 5, "row has 3 fields, the header has 2")) {
       try load("time,status\n1,1,9\n")
     }
-    #expect(throws: InputError(.usage, line: 1, column: 1, "no column 'days' (columns: time, status); name it with --time")) {
+    #expect(throws: InputError(.usage, line: 1, column: 1, "no column 'days' (columns: time, status)", subject: .column(.time, name: "days"))) {
       try load("time,status\n1,1\n", ColumnSpec(time: "days"))
     }
     #expect(throws: InputError(.data, line: 1, column: 1, "the input is empty (no header row)")) { try load("") }

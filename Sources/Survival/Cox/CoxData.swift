@@ -116,7 +116,7 @@ public enum CoxError: Error, Equatable, Sendable {
     switch self {
     case .invalidData(let s): return s
     case .noEvents: return "there are no events, so a Cox model cannot be fitted"
-    case .noCovariates: return "no covariates: name them with --covariates"
+    case .noCovariates: return "no covariates"
     case .collinear(let names):
       return "covariate column\(names.count == 1 ? "" : "s") \(names.joined(separator: ", ")) \(names.count == 1 ? "is" : "are") constant or a linear combination of the others; remove \(names.count == 1 ? "it" : "them")"
     case .singularInformation: return "the information matrix is singular at the estimate"

@@ -64,7 +64,7 @@ public enum CoxDesign {
         columns.append(numbers)
         names.append(name)
         if let r = request.reference[name] {
-          throw InputError(.usage, line: 1, column: 1, "--reference \(name)=\(r): \(name) is numeric, not a text covariate")
+          throw InputError(.usage, line: 1, column: 1, "\(name)=\(r): \(name) is numeric, not a text covariate", subject: .reference)
         }
       } else if let (codes, all) = loaded.codes(name) {
         let present = Set(codes.filter { $0 >= 0 })
@@ -73,7 +73,7 @@ public enum CoxDesign {
           guard let i = sorted.firstIndex(of: r) else {
             throw InputError(
               .usage, line: 1, column: 1,
-              "--reference \(name)=\(r): no such level (levels: \(sorted.joined(separator: ", ")))")
+              "\(name)=\(r): no such level (levels: \(sorted.joined(separator: ", ")))", subject: .reference)
           }
           sorted.remove(at: i)
           sorted.insert(r, at: 0)

@@ -24,8 +24,6 @@ public struct ColumnSpec: Sendable, Equatable {
   public var optional: [String] = []
   /// Row filters (`SAFFL = Y`), applied after the ADaM parameter filter.
   public var filters: [RowFilter] = []
-  /// The option that named each extra column, for messages (default `--covariates`).
-  public var extraOptions: [String: String] = [:]
 
   /// A specification; every argument is optional.
   public init(
@@ -208,9 +206,33 @@ public struct InputError: Error, Equatable, Sendable {
   public var record = false
   /// The column, when the error is a column that mixes numbers and text.
   public var mixedColumn: String?
+  /// What the problem concerns, so that a front end can say which of its settings to change (a
+  /// command line names its option): the role of a missing column, the parameter, a reference.
+  public var subject: Subject?
+
+  /// What an input error concerns.
+  public enum Subject: Sendable, Equatable {
+    /// A column named for this role does not exist.
+    case column(ColumnRole, name: String)
+    /// No row has the ADaM parameter asked for.
+    case parameter
+    /// A reference level of a text covariate.
+    case reference
+    /// The header is one field that looks delimited by another character.
+    case delimiter
+  }
+
+  /// The roles a column plays.
+  public enum ColumnRole: String, Sendable, Equatable {
+    case time, event, group, strata, extra, filter, param
+  }
 
   /// An error at a place.
-  public init(_ kind: Kind, line: Int, column: Int, _ message: String, record: Bool = false, mixedColumn: String? = nil) {
+  public init(
+    _ kind: Kind, line: Int, column: Int, _ message: String, record: Bool = false, mixedColumn: String? = nil,
+    subject: Subject? = nil
+  ) {
+    self.subject = subject
     self.record = record
     self.mixedColumn = mixedColumn
     self.kind = kind
@@ -478,13 +500,14 @@ public enum SurvivalDataLoader {
     if outTimes.isEmpty {
       var why = "no rows left to analyse"
       if let p = mapping.param, otherParameter > 0 && exclusions.isEmpty && filteredCounts.allSatisfy({ $0 == 0 }) {
-        why += " (no row has PARAMCD = \(p); parameters present: \(parameters(table)); use --param)"
+        why += " (no row has PARAMCD = \(p); parameters present: \(parameters(table)))"
       } else if !exclusions.isEmpty {
         why += " (\(exclusions.count) excluded for missing values)"
       } else if filteredCounts.contains(where: { $0 > 0 }) {
         why += " (the filters removed every row: " + zip(spec.filters, filteredCounts).map { "\($0) removed \($1)" }.joined(separator: ", ") + ")"
       }
-      throw InputError(.data, line: 1, column: 1, why, record: sas)
+      let subject: InputError.Subject? = why.contains("PARAMCD") ? .parameter : nil
+      throw InputError(.data, line: 1, column: 1, why, record: sas, subject: subject)
     }
     // Group and stratum labels in reporting order.
     var groupOut: [Int]
@@ -639,16 +662,18 @@ public enum SurvivalDataLoader {
   {
     let header = (line: headerLine, columns: headerColumns)
     func has(_ n: String) -> Bool { names.contains(n) }
-    func require(_ n: String, option: String) throws(InputError) {
+    func require(_ n: String, role: InputError.ColumnRole) throws(InputError) {
       guard has(n) else {
         if names.count == 1, let d = [";", "\t", "|"].first(where: { names[0].contains($0) }) {
           throw InputError(
             .usage, line: header.line, column: 1,
-            "no column '\(n)': the header is one column '\(names[0].prefix(60))'; the fields look separated by '\(d == "\t" ? "tab" : d)' (set it with --delimiter)")
+            "no column '\(n)': the header is one column '\(names[0].prefix(60))'; the fields look separated by '\(d == "\t" ? "tab" : d)'",
+            subject: .delimiter)
         }
         throw InputError(
           .usage, line: header.line, column: 1,
-          "no column '\(n)' (columns: \(names.prefix(30).joined(separator: ", "))\(names.count > 30 ? ", ..." : "")); name it with \(option)")
+          "no column '\(n)' (columns: \(names.prefix(30).joined(separator: ", "))\(names.count > 30 ? ", ..." : ""))",
+          subject: .column(role, name: n))
       }
       if names.filter({ $0 == n }).count > 1 {
         let i = names.lastIndex(of: n) ?? 0
@@ -660,14 +685,14 @@ public enum SurvivalDataLoader {
     var mapping: ColumnMapping
     if adam {
       mapping = ColumnMapping(kind: "adam-adtte", time: "AVAL", event: "CNSR", group: nil, param: nil)
-      try require("AVAL", option: "--time")
-      try require("CNSR", option: "--event")
+      try require("AVAL", role: .time)
+      try require("CNSR", role: .event)
       if has("PARAMCD") {
         mapping.param = spec.param ?? "OS"
       }
     } else {
       let time = spec.time ?? "time"
-      try require(time, option: "--time")
+      try require(time, role: .time)
       let event: String
       if let e = spec.event {
         event = e
@@ -678,31 +703,32 @@ public enum SurvivalDataLoader {
       } else {
         throw InputError(
           .usage, line: header.line, column: 1,
-          "no column 'status' or 'event' (columns: \(names.joined(separator: ", "))); name it with --event"
-        )
+          "no column 'status' or 'event' (columns: \(names.joined(separator: ", ")))",
+          subject: .column(.event, name: "status"))
       }
-      try require(event, option: "--event")
+      try require(event, role: .event)
       mapping = ColumnMapping(kind: "columns", time: time, event: event, group: nil, param: nil)
     }
     if spec.param != nil && mapping.param == nil {
       throw InputError(
         .usage, line: header.line, column: 1,
-        "--param needs an ADaM ADTTE data set with columns AVAL, CNSR and PARAMCD")
+        "a parameter (PARAMCD = \(spec.param ?? "")) needs an ADaM ADTTE data set with columns AVAL, CNSR and PARAMCD",
+        subject: .column(.param, name: "PARAMCD"))
     }
     if let g = spec.group {
-      try require(g, option: "--group")
+      try require(g, role: .group)
       mapping.group = g
     } else if adam && !spec.noGroup {
       mapping.group = ["TRT01P", "TRTP", "ARM"].first(where: has)
     }
     for s in spec.strata {
-      try require(s, option: "--strata")
+      try require(s, role: .strata)
     }
     for c in spec.extra {
-      try require(c, option: spec.extraOptions[c] ?? "--covariates")
+      try require(c, role: .extra)
     }
     for f in spec.filters {
-      try require(f.column, option: "--where")
+      try require(f.column, role: .filter)
     }
     mapping.strata = spec.strata
     return mapping

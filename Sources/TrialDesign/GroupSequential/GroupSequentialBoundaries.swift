@@ -108,7 +108,7 @@ public struct GroupSequentialBoundaries: Sendable {
     if case .betaSpending(let f) = futility {
       try Self.validate(.spending(f))
       guard efficacy.spendingFunction != nil else {
-        throw .parameterOutOfRange("beta-spending futility needs an alpha-spending efficacy boundary (as rpact); use --futility-bounds with \(efficacy.name)")
+        throw .parameterOutOfRange("beta-spending futility needs an alpha-spending efficacy boundary (as rpact); give fixed futility bounds with \(efficacy.name)")
       }
     }
     self.fractions = fractions
