@@ -106,10 +106,12 @@ struct InputOptions: ParsableArguments {
     spec.optional = optional
     spec.filters = filters.compactMap(RowFilter.init(parsing:))
     spec.textColumns = Set(factor.map { $0.split(separator: ",").map { String(String($0).trimmingCharacters(in: .whitespaces)) } } ?? [])
+    // Hashed first: the parse then finds the file's pages in memory, and the loader lets them go.
+    let sha256 = source.sha256
     do {
       let loaded = try SurvivalDataLoader.load(
         source, format: tableFormat, delimiter: delimiterByte, member: member, spec: spec)
-      return (loaded, InputSummary(file: displayName, sha256: source.sha256, loaded: loaded))
+      return (loaded, InputSummary(file: displayName, sha256: sha256, loaded: loaded))
     } catch var error {
       if let column = error.mixedColumn {
         error.message += " (--factor \(column) reads it as a factor)"

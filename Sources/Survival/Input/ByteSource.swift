@@ -88,6 +88,9 @@ public final class ByteSource: @unchecked Sendable {
     if mapped, let base { _ = madvise(UnsafeMutableRawPointer(mutating: base), count, MADV_DONTNEED) }
   }
 
+  /// True when the bytes are a file mapped into memory (its pages can be released and re-read).
+  public var isMapped: Bool { mapped }
+
   /// Number of bytes.
   public var byteCount: Int { count }
 

@@ -16,7 +16,7 @@ public enum DelimitedTableReader {
   /// - Throws: ``TableError`` at the first problem in file order.
   public static func read(
     bytes: UnsafeRawBufferPointer, owner: AnyObject? = nil, delimiter: UInt8 = UInt8(ascii: ","),
-    requests: [ColumnRequest], format: DataTable.Format = .csv
+    requests: [ColumnRequest], format: DataTable.Format = .csv, releasingPages: Bool = false
   ) throws(TableError) -> DataTable {
     guard let raw = bytes.baseAddress, bytes.count > 0 else {
       throw TableError(line: 1, column: 1, "the input is empty (no header row)")
@@ -82,6 +82,7 @@ public enum DelimitedTableReader {
         p: p, start: bounds[k], end: bounds[k + 1], delimiter: delimiter, slots: slots.map { $0.empty(reserving: share) },
         width: width)
       chunk.rowLines.reserveCapacity(share)
+      chunk.releasesPages = releasingPages
       chunk.slotOf = slotOf
       var failure: TableError?
       do throws(TableError) {
@@ -369,6 +370,11 @@ struct Chunk {
   var rowLines: [Int32] = []
   var headerColumns: [Int] = []
   var headerLine = 1
+  /// True for a memory-mapped file: pages already parsed are handed back to the kernel as the
+  /// chunk goes (they are read again from the page cache if a message needs them), so that the
+  /// file and its columns are not both in memory.
+  var releasesPages = false
+  private var released = 0
   private var scratch: [UInt8] = []
 
   init(p: UnsafePointer<UInt8>, start: Int, end: Int, delimiter: UInt8, slots: [Slot], width: Int) {
@@ -445,7 +451,9 @@ struct Chunk {
 
   private mutating func records(_ sp: UnsafeMutablePointer<Slot>?) throws(TableError) {
     let width = self.width
+    released = position
     while skipBlank() {
+      if releasesPages && position - released >= 1 << 22 { releaseParsed() }
       let recordLine = line
       rowLines.append(Int32(truncatingIfNeeded: recordLine))
       var fields = 0
@@ -469,6 +477,16 @@ struct Chunk {
           "row has \(fields) field\(fields == 1 ? "" : "s"), the header has \(width)")
       }
     }
+  }
+
+  /// Hands the whole pages between the last release and the current position back to the kernel.
+  private mutating func releaseParsed() {
+    let page = 4096
+    let base = Int(bitPattern: UnsafeRawPointer(p))
+    let from = (base + released + page - 1) / page * page
+    let to = (base + position) / page * page
+    if to > from, let start = UnsafeMutableRawPointer(bitPattern: from) { _ = madvise(start, to - from, MADV_DONTNEED) }
+    released = position
   }
 
   /// The character column of a field position handed to a field callback: a positive column

@@ -288,7 +288,9 @@ public enum SurvivalDataLoader {
       let requests = self.requests(mapping, spec: spec, names: header.names)
       do {
         table = try source.withBytes { b throws(TableError) in
-          try DelimitedTableReader.read(bytes: b, owner: source, delimiter: delimiter, requests: requests, format: format)
+          try DelimitedTableReader.read(
+            bytes: b, owner: source, delimiter: delimiter, requests: requests, format: format,
+            releasingPages: source.isMapped)
         }
         source.releaseResidentPages()
       } catch {
