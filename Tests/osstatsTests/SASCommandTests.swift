@@ -66,4 +66,19 @@ import Testing
     #expect(noParam.status == 65)
     #expect(noParam.stderr.contains("OS (Overall Survival) 73 rows, PFS (Progression-Free Survival) 73 rows"), "\(noParam.stderr)")
   }
+
+  /// A SAS date variable (format DATE9.) is a date for a calendar cut-off: ADT of the 72 analysed
+  /// OS rows falls on or after 2022-01-01 for 48 of them (counted with pyreadstat 1.3.8:
+  /// `(df.ADT >= date(2022, 1, 1)).sum()` on the OS rows with AVAL present).
+  @Test func sasDatesWorkAsCutoffEntries() throws {
+    let r = try osstats([
+      "monitor", "Datasets/adam/adtte.xpt", "--design", "Datasets/design_simulated_trial.json", "--strata", "STRATUM",
+      "--cutoff", "2022-01-01", "--entry", "ADT", "--time-unit", "months",
+    ])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stdout.contains("cut-off 2022-01-01: 48 patients entered at or after it"), "\(r.stdout)")
+    let missing = try osstats(["logrank", "Datasets/adam/adtte.xpt", "--strata", "stratum"])
+    #expect(missing.status == 64)
+    #expect(missing.stderr.hasPrefix("osstats: Datasets/adam/adtte.xpt: no column 'stratum' (columns: STUDYID"), "\(missing.stderr)")
+  }
 }

@@ -276,7 +276,14 @@ public enum SurvivalDataLoader {
       } catch {
         throw InputError(.data, line: error.line, column: error.column, error.message, record: true)
       }
-      mapping = try resolve(names: table.names, headerColumns: table.names.indices.map { $0 + 1 }, spec: spec)
+      do {
+        mapping = try resolve(names: table.names, headerColumns: table.names.indices.map { $0 + 1 }, spec: spec)
+      } catch var error {
+        // A SAS file has no header line: the message names the file alone.
+        error.record = true
+        error.line = 0
+        throw error
+      }
     } else {
       let header: (names: [String], columns: [Int], line: Int)
       do {
