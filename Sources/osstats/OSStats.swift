@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The osstats version, reported by `--version` and recorded in every JSON output.
 let osstatsVersion = "0.1.0"
@@ -28,4 +29,26 @@ struct OSStats: ParsableCommand {
     version: osstatsVersion,
     subcommands: [KM.self, LogRank.self, Cox.self, Simulate.self, Design.self, Monitor.self, Report.self]
   )
+
+  /// Parses and runs the command. A usage error is one line, `osstats: what is wrong (see osstats
+  /// COMMAND --help)`, with status 64; help and version go to standard output as usual; a
+  /// failure the command reported itself keeps its status.
+  static func main() {
+    let arguments = Array(CommandLine.arguments.dropFirst())
+    do {
+      var command = try parseAsRoot(arguments)
+      try command.run()
+    } catch let code as ExitCode {
+      Foundation.exit(code.rawValue)
+    } catch {
+      let status = exitCode(for: error)
+      if status == .success { exit(withError: error) }
+      let text = message(for: error).split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+        .filter { !$0.isEmpty }.joined(separator: "; ")
+      let command = arguments.first.flatMap { name in configuration.subcommands.first { $0._commandName == name } }
+      let help = command.map { "osstats \($0._commandName) --help" } ?? "osstats --help"
+      writeStandardError("osstats: \(text) (see \(help))\n")
+      Foundation.exit(status.rawValue)
+    }
+  }
 }

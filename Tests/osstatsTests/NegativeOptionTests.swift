@@ -24,7 +24,7 @@ import Testing
       (["logrank", "Datasets/aml.csv", "--group", "x", "--weights", "fleming-harrington", "--rho", "-1", "--gamma", "0"], "rho"),
       (["km", "Datasets/aml.csv", "--tau", "-5"], "tau"),
       (["cox", "Datasets/aml.csv", "--covariates", "x", "--conf-level", "-0.5"], "conf-level"),
-      (["simulate", "--n", "73", "--median-control", "-6", "--hr", "0.7", "--accrual", "42", "--events", "60"], "median"),
+      (["simulate", "--n", "73", "--median-control", "-6", "--hr", "0.7", "--accrual", "42", "--events", "60", "--seed", "1"], "median-control"),
     ])
   func negativeValuesParse(arguments: [String], message: String) throws {
     let r = try osstats(arguments)
