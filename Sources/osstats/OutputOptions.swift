@@ -52,27 +52,78 @@ struct OutputOptions: ParsableArguments {
   }
 
   /// Writes `text` to the output file (through a temporary file and a rename, so a failure never
-  /// leaves half a file) or to standard output.
+  /// leaves half a file) or to standard output. A symbolic link is written through to its target;
+  /// a FIFO or device is written directly.
   /// - Throws: ``Failure`` with status 73 when the file cannot be written.
   func write(_ text: String) throws {
-    let data = Data(text.utf8)
     guard let output, output != "-" else {
       try writeStandardOutput(text)
       return
     }
-    let url = URL(fileURLWithPath: output)
-    let temporary = url.deletingLastPathComponent()
-      .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
-    do {
-      try data.write(to: temporary)
-      // rename(2) replaces an existing file atomically.
-      guard rename(temporary.path, url.path) == 0 else {
-        throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: String(cString: strerror(errno))])
+    try Self.writeFiles([(output, text)])
+  }
+
+  /// Writes several files as one: each to a temporary file beside its target, then all renamed
+  /// into place; if any cannot be written, none is (a Markdown report and its SVG plots).
+  /// - Throws: ``Failure`` with status 73 naming the file that failed.
+  static func writeFiles(_ files: [(path: String, contents: String)]) throws {
+    var staged: [(temporary: String, target: String)] = []
+    func discard() { for s in staged { unlink(s.temporary) } }
+    for (path, contents) in files {
+      let target = resolvedTarget(path)
+      var info = stat()
+      if stat(target, &info) == 0 {
+        let type = info.st_mode & S_IFMT
+        if type == S_IFDIR {
+          discard()
+          throw Failure(ExitStatus.cannotCreate, "\(path): cannot write: is a directory")
+        }
+        if type != S_IFREG {
+          // A FIFO, a terminal or a device: no rename; written directly.
+          let fd = open(target, O_WRONLY | O_CLOEXEC)
+          let failure = fd < 0 ? errno : writeAll(fd, Array(contents.utf8))
+          if fd >= 0 { close(fd) }
+          if let failure {
+            discard()
+            throw Failure(ExitStatus.cannotCreate, "\(path): cannot write: \(String(cString: strerror(failure)))")
+          }
+          continue
+        }
       }
-    } catch {
-      try? FileManager.default.removeItem(at: temporary)
-      throw Failure(ExitStatus.cannotCreate, "\(output): cannot write: \(error.localizedDescription)")
+      let url = URL(fileURLWithPath: target)
+      let temporary = url.deletingLastPathComponent()
+        .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp").path
+      let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+      var failure = fd < 0 ? errno : writeAll(fd, Array(contents.utf8))
+      if fd >= 0 && failure == nil && fsync(fd) != 0 && errno != EINVAL { failure = errno }
+      if fd >= 0 && close(fd) != 0 && failure == nil { failure = errno }
+      if let failure {
+        if fd >= 0 { unlink(temporary) }
+        discard()
+        throw Failure(ExitStatus.cannotCreate, "\(path): cannot write: \(String(cString: strerror(failure)))")
+      }
+      staged.append((temporary, target))
     }
+    for s in staged where rename(s.temporary, s.target) != 0 {
+      let reason = String(cString: strerror(errno))
+      discard()
+      throw Failure(ExitStatus.cannotCreate, "\(s.target): cannot write: \(reason)")
+    }
+  }
+
+  /// The file a path names, following symbolic links (a dangling link: the file it points to).
+  static func resolvedTarget(_ path: String) -> String {
+    var current = path
+    for _ in 0..<40 {
+      var info = stat()
+      guard lstat(current, &info) == 0, info.st_mode & S_IFMT == S_IFLNK else { return current }
+      var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+      let n = readlink(current, &buffer, buffer.count - 1)
+      guard n > 0 else { return current }
+      let link = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+      current = link.hasPrefix("/") ? link : URL(fileURLWithPath: current).deletingLastPathComponent().appendingPathComponent(link).path
+    }
+    return current
   }
 }
 

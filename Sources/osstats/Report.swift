@@ -186,11 +186,14 @@ struct Report: ParsableCommand {
         let url = URL(fileURLWithPath: path)
         report.plotBaseName = url.deletingPathExtension().lastPathComponent
         let rendered = report.markdown()
-        for file in rendered.files {
-          let target = url.deletingLastPathComponent().appendingPathComponent(file.name).path
-          try OutputOptions(format: nil, output: target).write(file.contents)
+        // The page and its plots are written together: all of them or none.
+        let plots = rendered.files.map { (url.deletingLastPathComponent().appendingPathComponent($0.name).path, $0.contents) }
+        if output == nil || output == "-" {
+          try OutputOptions.writeFiles(plots)
+          try writer.write(rendered.text)
+        } else {
+          try OutputOptions.writeFiles(plots + [(path, rendered.text)])
         }
-        try writer.write(rendered.text)
       }
       for w in report.allWarnings { warn(w) }
     }
