@@ -48,4 +48,23 @@ import Testing
     #expect(r.status == 64, "\(arguments): \(r.status) \(r.stderr)")
     #expect(!r.stderr.contains("Fatal error"))
   }
+
+  /// Looks closer than half a percent of the information are refused at once (the recursion's
+  /// cost grows as the gap shrinks); 0.005 apart still runs.
+  @Test func closeLooksAreRefusedAtOnce() throws {
+    let r = try osstats(["design", "--hr", "0.6", "--information-fractions", "0.5,0.5000000001,1"])
+    #expect(r.status == 64)
+    #expect(r.stderr.contains("closer than 0.005"), "\(r.stderr)")
+    #expect(try osstats(["design", "--hr", "0.6", "--information-fractions", "0.5,0.505,1"]).status == 0)
+  }
+
+  /// Values so large that sums of squares overflow are refused with their cell, never fitted.
+  @Test func hugeTimesAndCovariatesAreRefused() throws {
+    let times = try temporaryFile("t.csv", "time,status\n1,1\n1e300,0\n")
+    let t = try osstats(["km", times])
+    #expect(t.status == 65 && t.stderr.hasSuffix(":3:1: time 1e+300 is too large (at most 1e150; rescale the time unit)\n"), "\(t.stderr)")
+    let covariates = try temporaryFile("x.csv", "time,status,x\n1,1,1e308\n2,0,-1e308\n3,1,0\n")
+    let x = try osstats(["cox", covariates, "--covariates", "x"])
+    #expect(x.status == 65 && x.stderr.contains(":2:5: x '1e+308' is too large"), "\(x.stderr)")
+  }
 }

@@ -55,6 +55,14 @@ public enum CoxDesign {
     for name in request.covariates {
       let begin = names.count
       if let numbers = loaded.numbers(name) {
+        // Beyond 1e150 the information matrix (sums of squares) overflows: refused, never fitted.
+        if let bad = numbers.firstIndex(where: { $0.isFinite && abs($0) > 1e150 }) {
+          let at = loaded.location(bad, name)
+          throw InputError(
+            .data, line: at.line, column: at.column,
+            "\(name) '\(numberLabel(numbers[bad]))' is too large (at most 1e150 in magnitude; rescale the covariate)",
+            record: loaded.table.format.isSAS)
+        }
         if let bad = numbers.firstIndex(where: { !$0.isFinite }) {
           let at = loaded.location(bad, name)
           throw InputError(

@@ -497,6 +497,10 @@ public enum SurvivalDataLoader {
       if t < 0 {
         throw fail(i, mapping.time, "\(mapping.time) \(numberLabel(t)) is negative")
       }
+      // Squares and differences of larger times overflow (the near-tie tolerance among them).
+      if t > 1e150 {
+        throw fail(i, mapping.time, "\(mapping.time) \(numberLabel(t)) is too large (at most 1e150; rescale the time unit)")
+      }
       rows.append(i)
       outTimes.append(t)
       outEvents.append(e == 1)

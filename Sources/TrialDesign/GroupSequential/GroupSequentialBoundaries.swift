@@ -5,6 +5,8 @@ import Survival
 public enum GroupSequentialError: Error, Equatable, Sendable {
   /// Information fractions must increase strictly within (0, 1] and end at 1.
   case fractionsNotIncreasing([Double])
+  /// Two looks closer than ``GroupSequentialBoundaries/minimumGap`` in information.
+  case looksTooClose(Double, Double)
   /// The one-sided level must lie in (0, 0.5).
   case alphaOutOfRange(Double)
   /// Power must lie in (α, 1).
@@ -28,6 +30,8 @@ public enum GroupSequentialError: Error, Equatable, Sendable {
 extension GroupSequentialError: CustomStringConvertible {
   public var description: String {
     switch self {
+    case .looksTooClose(let a, let b):
+      "information fractions \(a.shortDescription) and \(b.shortDescription) are closer than 0.005 (half a percent of the information): such looks add nothing; merge them"
     case .fractionsNotIncreasing(let t):
       "information fractions must increase strictly within (0, 1] and end at 1; got \(t.map(\.shortDescription).joined(separator: ","))"
     case .alphaOutOfRange(let a): "alpha must lie in (0, 0.5); got \(a.shortDescription)"
@@ -193,7 +197,15 @@ public struct GroupSequentialBoundaries: Sendable {
       throw .fractionsNotIncreasing(fractions)
     }
     if final, fractions.last != 1 { throw .fractionsNotIncreasing(fractions) }
+    // The recursion's grid resolves the narrowest increment, so its cost grows as 1/√gap: looks
+    // closer than this are refused, which bounds the time of every design (about a second).
+    for k in fractions.indices.dropFirst() where fractions[k] - fractions[k - 1] < minimumGap {
+      throw .looksTooClose(fractions[k - 1], fractions[k])
+    }
   }
+
+  /// The smallest information between two looks (0.005).
+  static let minimumGap = 0.005
 
   static func validate(_ boundary: EfficacyBoundary) throws(GroupSequentialError) {
     switch boundary {
