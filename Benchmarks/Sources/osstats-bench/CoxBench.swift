@@ -32,57 +32,24 @@ enum CoxBench {
     var n: Int
   }
 
-  /// Parses `time,status,x1,…` with the package's `CSVReader`, each field straight into a
-  /// Double (no strings kept). The file bytes live only inside this function.
+  /// Reads `time,status,x1,…` with the package's table reader (every column a number, straight
+  /// from the file's bytes).
   static func readColumns(_ path: String) throws -> Columns {
-    let bytes = try readBytes(path)
-    // Rows ≤ line feeds (plus one for a last line without LF), minus the header: the capacity of
-    // the column-major matrix, compacted in place at the end if blank lines made it too large.
-    var lines = 0
-    bytes.withUnsafeBufferPointer { b in for v in b where v == 10 { lines += 1 } }
-    if let last = bytes.last, last != 10 { lines += 1 }
-    let capacity = max(0, lines - 1)
-    var reader = CSVReader(bytes: bytes)
-    guard let header = try reader.next() else { throw BenchError("\(path) is empty") }
-    guard header.fields.count >= 3, header.fields[0] == "time", header.fields[1] == "status" else {
-      throw BenchError("expected a header time,status,x1,…; found \(header.fields)")
+    let source = try ByteSource(path: path)
+    let table: DataTable = try source.withBytes { b in
+      let names = try DelimitedTableReader.header(bytes: b, delimiter: 44).names
+      return try DelimitedTableReader.read(bytes: b, requests: names.map { ColumnRequest($0, .number) })
     }
-    let names = Array(header.fields[2...])
-    let p = names.count
-    var time = [Double]()
-    time.reserveCapacity(capacity)
-    var event = [Bool]()
-    event.reserveCapacity(capacity)
-    var x = [Double](repeating: 0, count: capacity * p)
-    var n = 0
-    while let record = try reader.next() {
-      let f = record.fields
-      guard f.count == p + 2, n < capacity else {
-        throw BenchError("line \(record.line): expected \(p + 2) fields")
-      }
-      guard let t = Double(f[0]), let s = Double(f[1]) else {
-        throw BenchError("line \(record.line): time or status is not a number")
-      }
-      time.append(t)
-      event.append(s != 0)
-      for j in 0..<p {
-        guard let v = Double(f[j + 2]) else {
-          throw BenchError("line \(record.line): \(names[j]) is not a number")
-        }
-        x[j * capacity + n] = v
-      }
-      n += 1
+    guard table.names.count >= 3, table.names[0] == "time", table.names[1] == "status",
+      let time = table.columns["time"]?.numbers, let status = table.columns["status"]?.numbers
+    else {
+      throw BenchError("expected a header time,status,x1,…; found \(table.names)")
     }
-    if n < capacity {
-      x.withUnsafeMutableBufferPointer { b in
-        for j in 1..<max(1, p) {
-          let from = b.baseAddress! + j * capacity
-          (b.baseAddress! + j * n).update(from: from, count: n)  // moves down; ranges may overlap
-        }
-      }
-      x.removeLast((capacity - n) * p)
-    }
-    return Columns(time: time, event: event, x: x, names: names, n: n)
+    let names = Array(table.names[2...])
+    var x: [Double] = []
+    x.reserveCapacity(table.rowCount * names.count)
+    for name in names { x.append(contentsOf: table.columns[name]?.numbers ?? []) }
+    return Columns(time: time, event: status.map { $0 != 0 }, x: x, names: names, n: table.rowCount)
   }
 
   static func seconds(_ d: Duration) -> Double {

@@ -1,4 +1,5 @@
 import Foundation
+import Survival
 
 // osstats-bench: the Cox benchmark harness (see Benchmarks/README.md).
 //

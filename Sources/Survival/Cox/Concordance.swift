@@ -673,7 +673,7 @@ private enum MergeCounter {
             next.append(bounds[r + 2])
             r += 2
           }
-          if r + 1 < bounds.count - 0, r + 1 == bounds.count - 1 {
+          if r + 1 < bounds.count {
             // An odd run at the end is copied.
             for k in bounds[r]..<bounds[r + 1] { to[k] = from[k] }
             next.append(bounds[r + 1])
@@ -693,9 +693,12 @@ private enum MergeCounter {
     for b in lo..<hi where w[b] & (1 << 32) != 0 {
       let first = Int(blockStart[b])
       guard first > lo else { continue }
+      let y = w[b]
       var up: UInt64 = 0
       for a in lo..<first {
-        if w[a] < w[b] { up &+= 1 } else { w[a] &-= 1 }
+        let below = (w[a] &- y) >> 63  // as in merge
+        up &+= below
+        w[a] &-= 1 &- below
       }
       w[b] &+= up
     }
@@ -724,16 +727,19 @@ private enum MergeCounter {
     var o = lo
     var left: UInt64 = 0  // left rows already written
     var rightEvents: UInt64 = 0  // right events already written
+    // Branch-free, since which run goes next is unpredictable: words are below 2⁶³, so the sign
+    // bit of x − y tells x < y.
     while i < mid, j < hi {
       let x = from[i]
       let y = from[j]
       let isEvent = (y >> 32) & 1
-      let takeLeft = x < y
-      to[o] = takeLeft ? x &- rightEvents : y &+ (left & (0 &- isEvent))
-      left &+= takeLeft ? 1 : 0
-      rightEvents &+= takeLeft ? 0 : isEvent
-      i &+= takeLeft ? 1 : 0
-      j &+= takeLeft ? 0 : 1
+      let takeLeft = (x &- y) >> 63
+      let mask = 0 &- takeLeft
+      to[o] = ((x &- rightEvents) & mask) | ((y &+ (left & (0 &- isEvent))) & ~mask)
+      left &+= takeLeft
+      rightEvents &+= (1 &- takeLeft) & isEvent
+      i &+= Int(truncatingIfNeeded: takeLeft)
+      j &+= Int(truncatingIfNeeded: 1 &- takeLeft)
       o &+= 1
     }
     while i < mid {
