@@ -197,7 +197,7 @@ public struct KaplanMeierReport: Sendable {
     guard let d = analysis.restrictedMeanDifference else { return nil }
     let s = NumberFormat.significant
     return
-      "\(d.second) - \(d.first): difference \(s(d.difference, 4, "NA")) (\(percent) CI \(s(d.lower, 4, "NA")) to \(s(d.upper, 4, "NA"))), p = \(NumberFormat.pValue(d.p)); ratio \(s(d.ratio, 4, "NA")) (\(s(d.ratioLower, 4, "NA")) to \(s(d.ratioUpper, 4, "NA"))), p = \(NumberFormat.pValue(d.ratioP))"
+      "\(TextTable.printable(d.second)) - \(TextTable.printable(d.first)): difference \(s(d.difference, 4, "NA")) (\(percent) CI \(s(d.lower, 4, "NA")) to \(s(d.upper, 4, "NA"))), p = \(NumberFormat.pValue(d.p)); ratio \(s(d.ratio, 4, "NA")) (\(s(d.ratioLower, 4, "NA")) to \(s(d.ratioUpper, 4, "NA"))), p = \(NumberFormat.pValue(d.ratioP))"
   }
 
   private var confidenceLine: String {

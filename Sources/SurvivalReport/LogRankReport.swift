@@ -215,7 +215,7 @@ public struct LogRankReport: Sendable {
     for line in input.textLines { out += line + "\n" }
     out += "\n" + groupTable.render() + "\n" + statisticLine + "\n"
     if let z = zLine { out += z + "\n" }
-    if let d = directionNote { out += "(\(d))\n" }
+    if let d = directionNote { out += "(\(TextTable.printable(d)))\n" }
     for line in trendLines { out += "\n" + line + "\n" }
     if let m = maxComboTable, let line = maxComboLine {
       out += "\n" + m.render() + line + "\n"

@@ -46,7 +46,7 @@ struct TextTable {
   mutating func add(_ row: [String]) { rows.append(row) }
 
   func render(indent: String = "") -> String {
-    let all = [header] + rows
+    let all = ([header] + rows).map { $0.map(TextTable.printable) }
     let widths = header.indices.map { c in all.map { $0[c].count }.max() ?? 0 }
     return all.map { row in
       indent
@@ -55,6 +55,25 @@ struct TextTable {
           return c == 0 ? cell + pad : pad + cell
         }.joined(separator: "  ")
     }.joined(separator: "\n") + "\n"
+  }
+
+  /// A cell with its control characters written as escapes (`\n`, `\t`, `\u{1B}`), so that a
+  /// name holding a line break or a terminal escape cannot break the table or the terminal.
+  static func printable(_ cell: String) -> String {
+    guard cell.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || (0x80..<0xA0).contains($0.value) }) else {
+      return cell
+    }
+    var out = ""
+    for u in cell.unicodeScalars {
+      switch u.value {
+      case 0x0A: out += "\\n"
+      case 0x0D: out += "\\r"
+      case 0x09: out += "\\t"
+      case 0..<0x20, 0x7F, 0x80..<0xA0: out += "\\u{" + String(u.value, radix: 16, uppercase: true) + "}"
+      default: out.unicodeScalars.append(u)
+      }
+    }
+    return out
   }
 
   func markdown() -> String {

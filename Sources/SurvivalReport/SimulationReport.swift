@@ -33,7 +33,8 @@ public struct SimulationReport: Sendable, RenderedReport {
     let doc: JSONValue = .object([
       ("analysis", .string("simulation")), ("osstats_version", .string(version)),
       ("simulated", .bool(true)), ("command", .string(command)),
-      ("seed", .string(String(study.seed))), ("trials", .int(s.trials)), ("analysable", .int(s.analysable)),
+      ("seed", .string(String(study.seed))), ("trials", .int(s.trials)),
+      ("trials_requested", .int(study.requested)), ("interrupted", .bool(study.done < study.requested)), ("analysable", .int(s.analysable)),
       ("patients", .int(study.design.patients)),
       ("arms", .array(arms.map(JSONValue.string))),
       ("strata", .array(study.design.strata.map { JSONValue.string($0.label) })),
@@ -61,6 +62,7 @@ public struct SimulationReport: Sendable, RenderedReport {
       ),
       ("events_mean", .number(s.eventsMean)), ("analysis_time_mean", .number(s.analysisTimeMean)),
       ("event_target_not_reached", .int(s.targetNotReached)),
+      ("hr_quantiles_exact", .bool(s.quantilesExact)),
     ])
     return doc.serialized() + "\n"
   }
@@ -69,7 +71,8 @@ public struct SimulationReport: Sendable, RenderedReport {
     let s = summary
     let f = { (v: Double) in NumberFormat.significant(v, digits: 4) }
     var out = [
-      "Simulated trials (simulated data, not trial results): \(s.trials) trials of \(study.design.patients) patients, seed \(study.seed)",
+      "Simulated trials (simulated data, not trial results): \(s.trials) trials of \(study.design.patients) patients, seed \(study.seed)"
+        + (study.done < study.requested ? "; INTERRUPTED after \(study.done) of \(study.requested) trials" : ""),
       "Arms: \(arms.joined(separator: " vs ")); strata: \(study.design.strata.map(\.label).joined(separator: ", "))",
       "",
       "Power (\(testName), alpha \(f(s.alpha))): \(f(s.power)) (Monte Carlo se \(NumberFormat.significant(s.powerStdErr, digits: 2)))",
@@ -97,17 +100,28 @@ public struct SimulationReport: Sendable, RenderedReport {
     "# Simulation study\n\n" + lines.filter { !$0.isEmpty }.map { Markdown.escape($0) + "  " }.joined(separator: "\n") + "\n"
   }
 
-  /// One row per trial at full precision.
+  /// The header of the per-trial CSV (`--format csv`), streamed row by row by ``trialRow(index:_:)``.
+  public static let trialHeader =
+    "trial,events,analysis_time,z,p,stratified_z,stratified_p,hazard_ratio,median_1,median_2,simulated\r\n"
+
+  /// One trial's row at full precision.
+  public static func trialRow(index i: Int, _ o: TrialOutcome) -> String {
+    let cells = [
+      String(i), String(o.events), NumberFormat.full(o.analysisTime), NumberFormat.full(o.z), NumberFormat.full(o.p),
+      NumberFormat.full(o.stratifiedZ), NumberFormat.full(o.stratifiedP), NumberFormat.full(o.hazardRatio),
+      NumberFormat.full(o.medians.first ?? nil), NumberFormat.full(o.medians.count > 1 ? o.medians[1] : nil), "yes",
+    ]
+    return cells.joined(separator: ",") + "\r\n"
+  }
+
+  /// The summary as one CSV row (the per-trial rows are streamed by the command).
   public func csv() -> String {
-    var out = "trial,events,analysis_time,z,p,stratified_z,stratified_p,hazard_ratio,median_1,median_2,simulated\r\n"
-    for (i, o) in study.outcomes.enumerated() {
-      let cells = [
-        String(i), String(o.events), NumberFormat.full(o.analysisTime), NumberFormat.full(o.z), NumberFormat.full(o.p),
-        NumberFormat.full(o.stratifiedZ), NumberFormat.full(o.stratifiedP), NumberFormat.full(o.hazardRatio),
-        NumberFormat.full(o.medians.first ?? nil), NumberFormat.full(o.medians.count > 1 ? o.medians[1] : nil), "yes",
-      ]
-      out += cells.joined(separator: ",") + "\r\n"
-    }
-    return out
+    let s = summary
+    return "trials,analysable,alpha,power,power_mc_se,power_unstratified,hr_geometric_mean,events_mean,analysis_time_mean,simulated\r\n"
+      + [
+        String(s.trials), String(s.analysable), NumberFormat.full(s.alpha), NumberFormat.full(s.power),
+        NumberFormat.full(s.powerStdErr), NumberFormat.full(s.powerUnstratified), NumberFormat.full(s.hazardRatioGeometricMean),
+        NumberFormat.full(s.eventsMean), NumberFormat.full(s.analysisTimeMean), "yes",
+      ].joined(separator: ",") + "\r\n"
   }
 }

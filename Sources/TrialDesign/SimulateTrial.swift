@@ -31,6 +31,13 @@
 /// round one ulp below the time of the event that sets an event-driven cut-off.)
 public func simulateTrial(design: TrialSimulationDesign, seed: UInt64, index: UInt64) -> SimulatedTrial {
   var generator = Xoshiro256StarStar.stream(seed: seed, index: index)
+  let patients = drawPatients(design: design, generator: &generator)
+  return cut(patients, design: design, seed: seed, index: index)
+}
+
+/// Steps 1 and 2 of ``simulateTrial(design:seed:index:)``: every randomized patient with its
+/// latent times, in id order, before any cut-off.
+func drawPatients(design: TrialSimulationDesign, generator: inout Xoshiro256StarStar) -> [SimulatedPatient] {
   let n = design.patients
 
   var entries = [Double](repeating: 0, count: n)
@@ -77,7 +84,13 @@ public func simulateTrial(design: TrialSimulationDesign, seed: UInt64, index: UI
         id: i + 1, stratum: stratum, arm: arm, entry: entries[i], eventTime: eventTime,
         dropoutTime: dropoutTime, observation: nil))
   }
+  return patients
+}
 
+/// The cut-off of ``simulateTrial(design:seed:index:)``, applied to drawn patients.
+func cut(_ drawn: [SimulatedPatient], design: TrialSimulationDesign, seed: UInt64, index: UInt64) -> SimulatedTrial {
+  var patients = drawn
+  let n = patients.count
   let cutoffTime: Double
   var targetReached: Bool? = nil
   switch design.cutoff {

@@ -34,38 +34,50 @@ public struct TrialOutcome: Sendable, Equatable {
 /// the operating characteristics: empirical power, the distribution of the hazard-ratio estimate,
 /// medians, events and analysis times.
 ///
-/// Reproducible to the bit: trial i uses the stream (seed, i) (``Xoshiro256StarStar/stream(seed:index:)``)
-/// and the outcomes are collected by index, so the result does not depend on the number of threads.
+/// Streaming: the outcomes are summarised as they come (``SimulationTally``), so memory does not
+/// grow with the number of trials; per-trial outcomes reach `emit`, in index order, only when
+/// asked. Reproducible to the bit: trial i uses the stream (seed, i)
+/// (``Xoshiro256StarStar/stream(seed:index:)``) and the summaries are combined in index order
+/// (``runTrials(count:control:empty:simulate:emit:)``), so the result does not depend on the
+/// number of threads. A stopped run (``MonteCarloControl/shouldStop``) summarises trials 0..<done.
 public struct SimulationStudy: Sendable {
   /// The design.
   public let design: TrialSimulationDesign
   /// The seed.
   public let seed: UInt64
-  /// Outcome of each trial, by index.
-  public let outcomes: [TrialOutcome]
+  /// Trials asked for.
+  public let requested: Int
+  /// Trials done (all of them unless the run was stopped).
+  public let done: Int
+  /// The operating characteristics of the trials done.
+  public let summary: SimulationSummary
+
+  /// Simulates and analyses `trials` trials.
+  /// - Parameters:
+  ///   - alpha: significance level of the primary test.
+  ///   - oneSided: one-sided test (the second arm better, z < 0).
+  ///   - emit: receives each trial's outcome in index order (for per-trial output).
+  public init(
+    design: TrialSimulationDesign, trials: Int, seed: UInt64, alpha: Double = 0.05, oneSided: Bool = false,
+    control: MonteCarloControl = .init(), emit: (@Sendable (Int, TrialOutcome) -> Void)? = nil
+  ) {
+    self.design = design
+    self.seed = seed
+    let empty = SimulationTally(alpha: alpha, oneSided: oneSided, stratified: design.strata.count > 1)
+    let run = runTrials(
+      count: trials, control: control, empty: empty,
+      simulate: { i in Self.analyse(simulateTrial(design: design, seed: seed, index: UInt64(i))) }, emit: emit)
+    requested = run.requested
+    done = run.done
+    summary = SimulationSummary(run.summary)
+  }
 
   /// Simulates and analyses `trials` trials on `threads` threads (default: every core).
   /// - Parameter progress: called now and then with the number of trials done (from any thread).
   public init(
-    design: TrialSimulationDesign, trials: Int, seed: UInt64, threads: Int? = nil,
-    progress: (@Sendable (Int) -> Void)? = nil
+    design: TrialSimulationDesign, trials: Int, seed: UInt64, threads: Int?, progress: (@Sendable (Int) -> Void)? = nil
   ) {
-    self.design = design
-    self.seed = seed
-    let count = max(0, trials)
-    let workers = max(1, min(threads ?? ProcessInfo.processInfo.activeProcessorCount, max(1, count)))
-    let storage = OutcomeStorage(count: count)
-    let done = ProgressCounter()
-    let work: @Sendable (Int) -> Void = { w in
-      var i = w
-      while i < count {
-        storage.set(i, Self.analyse(simulateTrial(design: design, seed: seed, index: UInt64(i))))
-        i += workers
-        if let progress, done.increment() % 1000 == 0 { progress(done.value) }
-      }
-    }
-    if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
-    outcomes = storage.values
+    self.init(design: design, trials: trials, seed: seed, control: .init(threads: threads, progress: progress))
   }
 
   /// The analysis of one simulated trial.
@@ -94,49 +106,173 @@ public struct SimulationStudy: Sendable {
   }
 }
 
-/// Outcomes written by index from several threads (each index by exactly one thread).
-final class OutcomeStorage: @unchecked Sendable {
-  private let buffer: UnsafeMutableBufferPointer<TrialOutcome>
+/// Values whose quantiles are wanted, in constant memory: kept exactly up to
+/// ``QuantileSketch/exactLimit`` values (quantiles then as R's type 7), and beyond that binned
+/// on a grid of width 10⁻⁴ over [−12, 12] (values outside go to the end bins), so that a
+/// quantile is within 10⁻⁴ of the exact one.
+public struct QuantileSketch: Sendable, Equatable {
+  /// Values kept exactly before binning.
+  public static let exactLimit = 1_000_000
+  static let width = 1e-4
+  static let low = -12.0
+  static let binCount = 240_001
+  private var values: [Double] = []
+  private var bins: [UInt32]? = nil
+  /// Values added.
+  public private(set) var count = 0
+  private var sum = 0.0
 
-  init(count: Int) {
-    buffer = .allocate(capacity: max(1, count))
-    buffer.initialize(repeating: .empty)
-    self.count = count
+  /// The mean of the values added (NaN without values).
+  public var mean: Double { count == 0 ? .nan : sum / Double(count) }
+
+  /// No values.
+  public init() {}
+
+  /// Adds a value (finite values only are counted).
+  public mutating func add(_ x: Double) {
+    guard x.isFinite else { return }
+    count += 1
+    sum += x
+    if bins == nil {
+      values.append(x)
+      if values.count > Self.exactLimit { binAll() }
+    } else {
+      bin(x)
+    }
   }
 
-  let count: Int
-
-  deinit {
-    buffer.deinitialize()
-    buffer.deallocate()
+  /// Appends the values of `later`.
+  public mutating func merge(_ later: QuantileSketch) {
+    if bins == nil, later.bins == nil {
+      values += later.values
+      count += later.values.count
+      sum += later.sum
+      if values.count > Self.exactLimit { binAll() }
+      return
+    }
+    if bins == nil { binAll() }
+    for x in later.values { bin(x) }
+    if let other = later.bins { for k in other.indices where other[k] > 0 { bins?[k] &+= other[k] } }
+    count += later.count
+    sum += later.sum
   }
 
-  func set(_ i: Int, _ outcome: TrialOutcome) { buffer[i] = outcome }
+  private mutating func binAll() {
+    bins = [UInt32](repeating: 0, count: Self.binCount)
+    for x in values { bin(x) }
+    values = []
+  }
 
-  var values: [TrialOutcome] { Array(buffer.prefix(count)) }
+  private mutating func bin(_ x: Double) {
+    let k = min(Double(Self.binCount - 1), max(0, ((x - Self.low) / Self.width).rounded(.down)))
+    bins?[Int(k)] &+= 1
+  }
+
+  /// The q-quantile (type 7 when exact); NaN without values.
+  public func quantile(_ q: Double) -> Double {
+    guard count > 0 else { return .nan }
+    let h = Double(count - 1) * q
+    let lo = Int(h.rounded(.down))
+    let hi = min(count - 1, lo + 1)
+    if bins == nil {
+      let sorted = values.sorted()
+      return sorted[lo] + (h - Double(lo)) * (sorted[hi] - sorted[lo])
+    }
+    let a = orderStatistic(lo)
+    let b = orderStatistic(hi)
+    return a + (h - Double(lo)) * (b - a)
+  }
+
+  /// The k-th smallest value (0-based), placed within its bin by its rank there.
+  private func orderStatistic(_ k: Int) -> Double {
+    guard let bins else { return .nan }
+    var below = 0
+    for (j, c) in bins.enumerated() where c > 0 {
+      if below + Int(c) > k {
+        return Self.low + (Double(j) + (Double(k - below) + 0.5) / Double(c)) * Self.width
+      }
+      below += Int(c)
+    }
+    return .nan
+  }
+
+  /// Whether the quantiles are exact (at most ``exactLimit`` values).
+  public var isExact: Bool { bins == nil }
 }
 
-/// A thread-safe counter for progress reports.
-final class ProgressCounter: @unchecked Sendable {
-  private let lock = NSLock()
-  private var done = 0
+/// The running summary of simulated trials (one ``TrialOutcome`` at a time).
+public struct SimulationTally: TrialAccumulator, Equatable {
+  /// Significance level.
+  public let alpha: Double
+  /// One-sided test.
+  public let oneSided: Bool
+  /// Whether the primary test is the stratified log-rank.
+  public let stratified: Bool
+  var trials = 0
+  var analysable = 0
+  var rejections = 0
+  var rejectionsUnstratified = 0
+  var hazardRatioSum = 0.0
+  var logHazardRatios = QuantileSketch()
+  var medianSum = [0.0, 0.0]
+  var medianReached = [0, 0]
+  var eventsSum = 0
+  var analysisTimeSum = 0.0
+  var targetNotReached = 0
 
-  func increment() -> Int {
-    lock.lock()
-    defer { lock.unlock() }
-    done += 1
-    return done
+  /// An empty tally.
+  public init(alpha: Double, oneSided: Bool, stratified: Bool) {
+    self.alpha = alpha
+    self.oneSided = oneSided
+    self.stratified = stratified
   }
 
-  var value: Int {
-    lock.lock()
-    defer { lock.unlock() }
-    return done
+  private func rejects(_ z: Double?, _ p: Double?) -> Bool {
+    guard let z, let p, z.isFinite else { return false }
+    return oneSided ? z < -Normal.quantile(1 - alpha) : p < alpha
+  }
+
+  public mutating func add(_ o: TrialOutcome) {
+    trials += 1
+    if o.analysable { analysable += 1 }
+    if stratified ? rejects(o.stratifiedZ, o.stratifiedP) : rejects(o.z, o.p) { rejections += 1 }
+    if rejects(o.z, o.p) { rejectionsUnstratified += 1 }
+    if o.analysable, let hr = o.hazardRatio, hr.isFinite, hr > 0 {
+      hazardRatioSum += hr
+      logHazardRatios.add(Foundation.log(hr))
+    }
+    if o.analysable {
+      for a in 0..<min(2, o.medians.count) {
+        if let m = o.medians[a] {
+          medianSum[a] += m
+          medianReached[a] += 1
+        }
+      }
+    }
+    eventsSum += o.events
+    if o.analysisTime.isFinite { analysisTimeSum += o.analysisTime }
+    if !o.targetReached { targetNotReached += 1 }
+  }
+
+  public mutating func merge(_ l: SimulationTally) {
+    trials += l.trials
+    analysable += l.analysable
+    rejections += l.rejections
+    rejectionsUnstratified += l.rejectionsUnstratified
+    hazardRatioSum += l.hazardRatioSum
+    logHazardRatios.merge(l.logHazardRatios)
+    for a in 0..<2 {
+      medianSum[a] += l.medianSum[a]
+      medianReached[a] += l.medianReached[a]
+    }
+    eventsSum += l.eventsSum
+    analysisTimeSum += l.analysisTimeSum
+    targetNotReached += l.targetNotReached
   }
 }
 
 /// Operating characteristics of a ``SimulationStudy``.
-public struct SimulationSummary: Sendable {
+public struct SimulationSummary: Sendable, Equatable {
   /// Trials simulated.
   public let trials: Int
   /// Trials that could be analysed.
@@ -171,41 +307,34 @@ public struct SimulationSummary: Sendable {
   public let analysisTimeMean: Double
   /// Trials whose event-driven target was not reached.
   public let targetNotReached: Int
+  /// Whether the hazard-ratio quantiles are exact (see ``QuantileSketch``).
+  public let quantilesExact: Bool
 
-  /// The summary of `study` at `alpha`.
-  public init(_ study: SimulationStudy, alpha: Double = 0.05, oneSided: Bool = false) {
-    let o = study.outcomes
-    trials = o.count
-    let usable = o.filter(\.analysable)
-    analysable = usable.count
-    self.alpha = alpha
-    self.oneSided = oneSided
-    let critical = Normal.quantile(1 - alpha)
-    func rejects(_ z: Double?, _ p: Double?) -> Bool {
-      guard let z, let p, z.isFinite else { return false }
-      return oneSided ? z < -critical : p < alpha
-    }
-    let stratified = study.design.strata.count > 1
-    primaryStratified = stratified
+  /// The summary of a study.
+  public init(_ study: SimulationStudy) { self = study.summary }
+
+  /// The summary of a tally.
+  public init(_ t: SimulationTally) {
+    trials = t.trials
+    analysable = t.analysable
+    alpha = t.alpha
+    oneSided = t.oneSided
+    primaryStratified = t.stratified
     let n = Double(max(1, trials))
-    power = Double(o.filter { stratified ? rejects($0.stratifiedZ, $0.stratifiedP) : rejects($0.z, $0.p) }.count) / n
+    power = Double(t.rejections) / n
     powerStdErr = (power * (1 - power) / n).squareRoot()
-    powerUnstratified = Double(o.filter { rejects($0.z, $0.p) }.count) / n
-    let hrs = usable.compactMap(\.hazardRatio).sorted()
-    hazardRatioCount = hrs.count
-    hazardRatioMean = hrs.isEmpty ? .nan : hrs.reduce(0, +) / Double(hrs.count)
-    hazardRatioGeometricMean = hrs.isEmpty ? .nan : Foundation.exp(hrs.map { Foundation.log($0) }.reduce(0, +) / Double(hrs.count))
-    hazardRatioQuantiles = [0.025, 0.25, 0.5, 0.75, 0.975].map { q in Self.quantile(hrs, q) }
-    medianMean = (0..<2).map { a in
-      let m = usable.compactMap { $0.medians.count > a ? $0.medians[a] : nil }
-      return m.isEmpty ? .nan : m.reduce(0, +) / Double(m.count)
-    }
-    medianReached = (0..<2).map { a in
-      Double(usable.filter { $0.medians.count > a && $0.medians[a] != nil }.count) / Double(max(1, usable.count))
-    }
-    eventsMean = Double(o.map(\.events).reduce(0, +)) / n
-    analysisTimeMean = o.map(\.analysisTime).filter(\.isFinite).reduce(0, +) / n
-    targetNotReached = o.filter { !$0.targetReached }.count
+    powerUnstratified = Double(t.rejectionsUnstratified) / n
+    let count = t.logHazardRatios.count
+    hazardRatioCount = count
+    hazardRatioMean = count == 0 ? .nan : t.hazardRatioSum / Double(count)
+    hazardRatioGeometricMean = count == 0 ? .nan : Foundation.exp(t.logHazardRatios.mean)
+    hazardRatioQuantiles = [0.025, 0.25, 0.5, 0.75, 0.975].map { Foundation.exp(t.logHazardRatios.quantile($0)) }
+    quantilesExact = t.logHazardRatios.isExact
+    medianMean = (0..<2).map { t.medianReached[$0] == 0 ? .nan : t.medianSum[$0] / Double(t.medianReached[$0]) }
+    medianReached = (0..<2).map { Double(t.medianReached[$0]) / Double(max(1, t.analysable)) }
+    eventsMean = Double(t.eventsSum) / n
+    analysisTimeMean = t.analysisTimeSum / n
+    targetNotReached = t.targetNotReached
   }
 
   /// The q-quantile of sorted values (R type 7: linear interpolation).

@@ -35,3 +35,35 @@ public enum TrialSimulationError: Error, Equatable, Sendable {
   /// A calendar cut-off is not positive (it may be +∞), or an event target is not positive.
   case invalidCutoff(TrialSimulationDesign.AnalysisCutoff)
 }
+
+extension TrialSimulationError: CustomStringConvertible {
+  /// One line naming the value and what is wrong with it.
+  public var description: String {
+    func list(_ v: [Double]) -> String { v.map { String(describing: $0) }.joined(separator: ",") }
+    switch self {
+    case .noArms: return "no arms"
+    case .duplicateArmName(let name): return "two arms are named '\(name)'"
+    case .invalidAllocation(let arm, let ratio): return "arm '\(arm)': allocation \(ratio) is not a positive whole number"
+    case .invalidBlockSize(let b, let sum): return "block size \(b) is not a positive multiple of the allocation sum \(sum)"
+    case .invalidFactorLevels(let factor, let levels):
+      return "stratification factor '\(factor)': levels [\(levels.joined(separator: ","))] are empty or repeat"
+    case .invalidPrevalences(let factor, let p):
+      return "stratification factor '\(factor)': prevalences \(list(p)) must be one per level, not negative, summing to 1"
+    case .unknownStratum(let levels): return "no stratum \(levels.joined(separator: "/"))"
+    case .duplicateStratum(let levels): return "stratum \(levels.joined(separator: "/")) is given twice"
+    case .stratumArmCount(let levels, let expected, let found):
+      return "stratum \(levels.joined(separator: "/")): \(found) survival specifications for \(expected) arms"
+    case .controlArmByHazardRatio(let stratum): return "stratum \(stratum): the control arm needs a distribution, not a hazard ratio"
+    case .invalidHazardRatio(let arm, let stratum, let hr): return "arm '\(arm)', stratum \(stratum): hazard ratio \(hr) must be finite and positive"
+    case .invalidDistribution(let arm, let stratum, _): return "arm '\(arm)', stratum \(stratum): survival parameters must be finite and positive"
+    case .invalidAccrual(let a): return "accrual \(a.duration) must be finite and positive"
+    case .invalidDropoutRate(let r): return "dropout rate \(r) must be finite and positive"
+    case .invalidSampleSize(let n): return "patients \(n) must be at least 1"
+    case .invalidCutoff(let c):
+      switch c {
+      case .calendar(let t): return "cut-off time \(t) must be positive"
+      case .events(let d): return "event target \(d) must be at least 1"
+      }
+    }
+  }
+}

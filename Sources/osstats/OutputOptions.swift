@@ -155,3 +155,91 @@ struct NameList: ExpressibleByArgument {
     values = parts
   }
 }
+
+/// Output written as it is produced (per-trial simulation rows): to standard output, or to a
+/// temporary file beside the target that ``commit()`` renames into place, so an interrupted or
+/// failed run leaves no partial file. Buffered in 1 MB blocks; the first write failure is kept
+/// and reported by ``commit()``.
+final class StreamingOutput: @unchecked Sendable {
+  private let fd: Int32
+  private let path: String?
+  private let temporary: String?
+  private let target: String?
+  private var buffer: [UInt8] = []
+  private var failure: Int32?
+
+  /// Opens `path` (nil or "-": standard output).
+  /// - Throws: ``Failure`` with status 73 when the file cannot be created.
+  init(path: String?) throws {
+    guard let path, path != "-" else {
+      fd = 1
+      self.path = nil
+      temporary = nil
+      target = nil
+      return
+    }
+    let target = OutputOptions.resolvedTarget(path)
+    var info = stat()
+    if stat(target, &info) == 0, info.st_mode & S_IFMT == S_IFDIR {
+      throw Failure(ExitStatus.cannotCreate, "\(path): cannot write: is a directory")
+    }
+    let special = stat(target, &info) == 0 && info.st_mode & S_IFMT != S_IFREG
+    let url = URL(fileURLWithPath: target)
+    let temporary =
+      special
+      ? nil
+      : url.deletingLastPathComponent()
+        .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp").path
+    let fd =
+      temporary.map { open($0, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) } ?? open(target, O_WRONLY | O_CLOEXEC)
+    guard fd >= 0 else {
+      throw Failure(ExitStatus.cannotCreate, "\(path): cannot write: \(String(cString: strerror(errno)))")
+    }
+    self.fd = fd
+    self.path = path
+    self.temporary = temporary
+    self.target = target
+    buffer.reserveCapacity(1 << 20)
+  }
+
+  /// Appends text.
+  func write(_ text: String) {
+    guard failure == nil else { return }
+    buffer.append(contentsOf: text.utf8)
+    if buffer.count >= 1 << 20 { flush() }
+  }
+
+  private func flush() {
+    guard failure == nil, !buffer.isEmpty else { return }
+    failure = writeAll(fd, buffer)
+    buffer.removeAll(keepingCapacity: true)
+  }
+
+  /// Writes what is buffered and puts the file in place.
+  /// - Throws: ``Failure`` with status 73 for the first write failure.
+  func commit() throws {
+    flush()
+    if let temporary, let target {
+      if failure == nil, fsync(fd) != 0, errno != EINVAL { failure = errno }
+      if close(fd) != 0, failure == nil { failure = errno }
+      if failure == nil, rename(temporary, target) != 0 { failure = errno }
+      if failure != nil { unlink(temporary) }
+    } else if path != nil {
+      close(fd)
+    }
+    if let failure {
+      throw Failure(ExitStatus.cannotCreate, "\(path ?? "standard output"): cannot write: \(String(cString: strerror(failure)))")
+    }
+  }
+
+  /// Drops the output: the temporary file is removed (standard output keeps what was written).
+  func abandon() {
+    if let temporary {
+      close(fd)
+      unlink(temporary)
+    } else {
+      flush()
+      if path != nil { close(fd) }
+    }
+  }
+}

@@ -41,3 +41,17 @@ import Testing
     #expect(closed.status == 66 && closed.stderr == "osstats: <stdin>: cannot open: standard input is closed\n")
   }
 }
+
+@Suite struct ControlCharacterTests {
+  @Test("A group name with a line break or an escape is printed escaped: no text table is broken", arguments: ["km", "logrank", "cox"])
+  func namesAreEscaped(command: String) throws {
+    let file = try temporaryFile(
+      "nl.csv", "time,status,group\n1,1,\"a\nb\"\n2,0,\"a\nb\"\n3,1,\"c\u{1B}[31m\"\n4,1,\"c\u{1B}[31m\"\n5,0,\"a\nb\"\n6,1,\"c\u{1B}[31m\"\n")
+    let args = command == "cox" ? [command, file, "--covariates", "group"] : [command, file, "--group", "group"]
+    let r = try osstats(args)
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stdout.contains(command == "cox" ? "c\\u{1B}[31m" : "a\\nb"))
+    #expect(!r.stdout.contains("\u{1B}"))
+    #expect(!r.stdout.split(separator: "\n").contains { $0.hasPrefix("b") })
+  }
+}
