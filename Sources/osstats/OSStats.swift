@@ -15,7 +15,7 @@ struct OSStats: ParsableCommand {
 
       Exit status: 0 success; 64 usage error (a bad option, a column that does not exist); \
       65 bad data (a malformed file, an invalid time or event); 66 cannot open the input; \
-      73 cannot write the output; 70 internal error.
+      73 cannot write the output; 70 internal error; 130 a simulation stopped by Ctrl-C.
 
       Examples:
         osstats km Datasets/aml.csv --group x

@@ -123,3 +123,56 @@ import Testing
     #expect(abs(Double(efficacy) / 700 - (doc["overall_rejection"] as? Double ?? -1)) < 1e-12)
   }
 }
+
+/// The simulated plans against rpact 3.3.4's getSimulationSurvival (10^5 iterations per case,
+/// Datasets/References/plan_simulation_reference.R) on three designs: O'Brien–Fleming type with
+/// three looks, Pocock type, and O'Brien–Fleming type with a non-binding beta-spending futility
+/// bound and dropout; at the design HR 0.6 and under H0.
+@Suite struct PlanSimulationReferenceTests {
+  static func cases() throws -> [[String: Any]] {
+    let data = try Data(contentsOf: repository.appendingPathComponent("Datasets/References/plan_simulation_reference.json"))
+    let root = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    return try #require(root["cases"] as? [[String: Any]])
+  }
+
+  @Test("Stopping probabilities, power and expected events within Monte Carlo error of rpact", arguments: 0..<6)
+  func agreesWithRpact(index: Int) throws {
+    let r = try Self.cases()[index]
+    let name = try #require(r["design"] as? String)
+    let hr = try #require(r["hr"] as? Double)
+    let trials = 10_000
+    let run = try osstats([
+      "simulate", "--design", "Datasets/References/plan_designs/\(name).json", "--trials", String(trials),
+      "--hr", String(hr), "--seed", "7", "--format", "json",
+    ])
+    #expect(run.status == 0, "\(run.stderr)")
+    let o = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+    let looks = try #require(o["looks"] as? [[String: Any]])
+    // The boundaries are rpact's (its design rebuilt at the looks' information rates).
+    let critical = try #require(r["critical_values"] as? [Double])
+    for (l, c) in zip(looks, critical) { #expect(abs((l["efficacy_z"] as? Double ?? 0) - c) < 1e-6) }
+    func close(_ ours: Double, _ theirs: Double, _ label: String) {
+      let p = (ours + theirs) / 2
+      let se = (p * (1 - p) / Double(trials) + p * (1 - p) / 100_000).squareRoot()
+      #expect(abs(ours - theirs) <= 4 * se + 1e-4, "\(name) HR \(hr) \(label): osstats \(ours), rpact \(theirs)")
+    }
+    close(try #require(o["overall_rejection"] as? Double), try #require(r["overall_reject"] as? Double), "power")
+    let efficacy = try #require(r["reject_per_stage"] as? [Double])
+    for (l, e) in zip(looks, efficacy) { close(l["efficacy_stop"] as? Double ?? -1, e, "efficacy stop") }
+    if let futility = r["futility_per_stage"] as? [Double] {
+      for (l, f) in zip(looks, futility) { close(l["futility_stop"] as? Double ?? -1, f, "futility stop") }
+    }
+    let events = try #require(o["expected_events"] as? Double)
+    let eventsSE = try #require(o["expected_events_se"] as? Double)
+    #expect(abs(events - (r["expected_events"] as? Double ?? 0)) <= 4 * eventsSE * 1.05, "\(name) events \(events)")
+    // Duration and patients: rpact's durations run 0.15–0.2 months longer, as evenly spaced
+    // recruitment would give (mean entry later by A/(2N) = 0.13 months; osstats draws entries
+    // uniformly): a tolerance of A/N on top (Datasets/README.md).
+    let duration = try #require(o["expected_duration"] as? Double)
+    let durationSE = try #require(o["expected_duration_se"] as? Double)
+    #expect(abs(duration - (r["study_duration"] as? Double ?? 0)) <= 4 * durationSE + 42.0 / 160, "\(name) duration \(duration)")
+    let patients = try #require(o["expected_patients"] as? Double)
+    let patientsSE = try #require(o["expected_patients_se"] as? Double)
+    #expect(abs(patients - (r["expected_subjects"] as? Double ?? 0)) <= 4 * patientsSE + 1, "\(name) patients \(patients)")
+  }
+}
