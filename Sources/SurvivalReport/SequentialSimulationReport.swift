@@ -228,6 +228,17 @@ public struct SequentialSimulationReport: Sendable, RenderedReport {
     return out
   }
 
+  /// The power and expected-events curves over the scenarios, as SVG.
+  public func powerCurve() -> String {
+    PowerCurvePlot(
+      points: scenarios.map {
+        .init(
+          hazardRatio: $0.hazardRatio, power: $0.summary.overallRejection, powerSE: $0.summary.overallRejectionSE,
+          analytic: $0.summary.analyticRejection, expectedEvents: $0.summary.expectedEvents)
+      }, alpha: first?.plan.boundaries.alpha ?? 0.025, maxEvents: Double(first?.plan.maxEvents ?? 0)
+    ).svg()
+  }
+
   /// The header of the per-trial CSV (`--trial-output`).
   public static let trialHeader = "scenario_hr,trial,stop_look,reason,events,patients,duration,hazard_ratio,z,simulated\r\n"
 

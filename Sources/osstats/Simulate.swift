@@ -82,6 +82,9 @@ struct Simulate: ParsableCommand {
   @Option(name: .customLong("trial-output"), help: "Write one row per simulated trial to this CSV file, streamed (with --trials). Example: --trial-output trials.csv")
   var trialOutput: String?
 
+  @Option(help: "With --design: write the power and expected-events curves over the scenarios (an --hr grid) to this SVG file. Example: --plot power.svg")
+  var plot: String?
+
   @Option(help: "Arm names, control first (default: control,experimental). Example: --arms salvage,dexamethasone")
   var arms: NameList?
 
@@ -122,7 +125,7 @@ struct Simulate: ParsableCommand {
       if let hr, hr.values.count > 1 {
         throw ValidationError("--hr takes one value here; a list or range of hazard ratios (a grid) needs --design")
       }
-      if looks != nil || test != nil { throw ValidationError("--looks and --test go with --design") }
+      if looks != nil || test != nil || plot != nil { throw ValidationError("--looks, --test and --plot go with --design") }
     } else {
       if events != nil || cutoff != nil {
         throw ValidationError("--events and --cutoff do not go with --design: the looks are the design's (change them with --looks)")
@@ -342,6 +345,7 @@ struct Simulate: ParsableCommand {
     for w in notes where output.echoesWarnings { warn(w) }
     let done = scenarios.last?.simulation.done ?? 0
     try finish(report: report, stream: stream, interrupted: report.interrupted, done: done, requested: trials, streamsMain: false)
+    if let plot { try OutputOptions.writeFiles([(plot, report.powerCurve())]) }
   }
 
   /// The design's experimental : control ratio as two whole numbers, control first.

@@ -47,6 +47,13 @@ import Testing
     #expect(zip(hrs, [0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1.0]).allSatisfy { abs($0 - $1) < 1e-12 })
     let powers = scenarios.compactMap { $0["overall_rejection"] as? Double }
     #expect(powers.first! > 0.7 && powers.last! < 0.06)
+    // The power and expected-events curves as SVG: one point per scenario in each panel.
+    let svg = try temporaryFile("power.svg", "")
+    let plotted = try osstats(Self.plan + ["--trials", "300", "--hr", "0.6:1:0.05", "--plot", svg])
+    #expect(plotted.status == 0, "\(plotted.stderr)")
+    let text = try String(contentsOfFile: svg, encoding: .utf8)
+    #expect(text.hasPrefix("<svg") && text.contains("simulated data"))
+    #expect(text.components(separatedBy: "<circle").count - 1 == 18)
   }
 
   @Test("Bad plans and grids are one-line usage or data errors, with nothing written", arguments: [
