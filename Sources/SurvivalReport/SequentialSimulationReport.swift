@@ -230,13 +230,14 @@ public struct SequentialSimulationReport: Sendable, RenderedReport {
 
   /// The power and expected-events curves over the scenarios, as SVG.
   public func powerCurve() -> String {
-    PowerCurvePlot(
-      points: scenarios.map {
-        .init(
-          hazardRatio: $0.hazardRatio, power: $0.summary.overallRejection, powerSE: $0.summary.overallRejectionSE,
-          analytic: $0.summary.analyticRejection, expectedEvents: $0.summary.expectedEvents)
-      }, alpha: first?.plan.boundaries.alpha ?? 0.025, maxEvents: Double(first?.plan.maxEvents ?? 0)
-    ).svg()
+    let points = scenarios.map { s -> PowerCurvePlot.Point in
+      PowerCurvePlot.Point(
+        hazardRatio: s.hazardRatio, power: s.summary.overallRejection, powerSE: s.summary.overallRejectionSE,
+        analytic: s.summary.analyticRejection, expectedEvents: s.summary.expectedEvents)
+    }
+    let alpha = first?.plan.boundaries.alpha ?? 0.025
+    let maxEvents = Double(first?.plan.maxEvents ?? 0)
+    return PowerCurvePlot(points: points, alpha: alpha, maxEvents: maxEvents).svg()
   }
 
   /// The header of the per-trial CSV (`--trial-output`).
