@@ -17,12 +17,14 @@
 # * futility bounds: the design file's z at each interim look (futilityBounds, non-binding),
 #   which osstats uses as planned, as `osstats monitor` does;
 # * one-sided alpha 0.025, directionUpper = FALSE (HR < 1 favours the experimental arm);
-# * N patients, accrualTime c(0, A) (rpact draws each recruitment time uniformly in the
-#   accrual period), 1:1 allocation, exponential survival with lambda2 = log(2)/median and
+# * N patients, accrualTime c(0, A) (rpact 3.3.4 enters patient i at exactly i*A/N, where
+#   osstats draws entry times uniformly at random), 1:1 allocation, exponential survival with lambda2 = log(2)/median and
 #   hazardRatio; dropout as the design file states it, a proportion dropoutRate lost by
 #   dropoutTime, on both arms.
-# Differences that do not matter at this precision: rpact allocates by a fixed alternating
-# pattern (allocation1 = allocation2 = 1), osstats by permuted blocks of 4.
+# Differences: rpact allocates by a fixed alternating pattern, osstats by permuted blocks of 4
+# (immaterial here); rpact's fixed entry grid moves the expected study duration by 0.1-0.2
+# months and its expectedNumberOfSubjects is a plug-in over looks, so those two are compared
+# loosely (sequential_simulation_reference.R also simulates the osstats entry model).
 #
 # Fields (per design and hazard ratio): overall_reject (rpact overallReject), its Monte Carlo
 # se sqrt(p(1-p)/iterations), reject_per_stage, futility_per_stage, early_stop,
