@@ -192,8 +192,8 @@ public struct SequentialSimulation: Sendable {
     dates.reserveCapacity(patients.count)
     var lastFollowUp = 0.0
     for p in patients {
-      if p.eventTime <= p.dropoutTime { dates.append(p.entry + p.eventTime) }
-      lastFollowUp = max(lastFollowUp, p.entry + min(p.eventTime, p.dropoutTime))
+      if p.eventObserved { dates.append(p.entry + p.eventTime) }
+      lastFollowUp = max(lastFollowUp, p.followUpEnd)
     }
     dates.sort()
     let r = plan.allocation
@@ -264,7 +264,7 @@ struct LogRankKernel {
   mutating func favourableZ(patients: [SimulatedPatient], cutoff: Double, stratified: Bool) -> Double {
     rows.removeAll(keepingCapacity: true)
     for p in patients where p.entry <= cutoff {
-      let event = p.eventTime <= p.dropoutTime && p.entry + p.eventTime <= cutoff
+      let event = p.eventObserved && p.entry + p.eventTime <= cutoff
       let time = event ? p.eventTime : min(p.eventTime, p.dropoutTime, cutoff - p.entry)
       rows.append((time, stratified ? Int32(p.stratum) : 0, p.arm == 0 ? 0 : 1, event ? 1 : 0))
     }

@@ -16,14 +16,16 @@
 ///       method: one 64-bit word, or more on a rejection);
 ///    c. event time: one uniform, by inversion of the cumulative hazard of the stratum × arm
 ///       distribution (``SurvivalDistribution/sample(using:)``);
-///    d. dropout time: with exponential dropout of rate μ, one uniform, −log(u)/μ; without
-///       dropout nothing is drawn and the dropout time is +∞.
+///    d. dropout time: with exponential dropout of rate μ (the patient's arm's), one uniform,
+///       −log(u)/μ; without dropout nothing is drawn and the dropout time is +∞.
 ///
 /// The cut-off then follows without random numbers. A patient's event is observed when the
-/// event time ≤ the dropout time; its calendar time is entry + event time. For `.events(d)` the
+/// event time is finite (a cured patient's is +∞) and ≤ the dropout time; its calendar time is
+/// entry + event time. For `.events(d)` the
 /// cut-off is the d-th smallest calendar time of an observed event (so exactly d events are
 /// counted, unless calendar times tie exactly); when fewer than d events occur, it is the latest
-/// end of follow-up, entry + min(event, dropout), and ``SimulatedTrial/eventTargetReached`` is
+/// end of follow-up, entry + min(event, dropout) over the patients for whom it is finite (at
+/// least the last entry), and ``SimulatedTrial/eventTargetReached`` is
 /// false. At the cut-off c, a patient who entered after c (entry > c) is excluded; the others
 /// have status 1 when the event is observed and entry + event time ≤ c, with time = event
 /// time, and otherwise status 0 with time = min(event time, dropout time, c − entry). (For an
@@ -75,7 +77,7 @@ func drawPatients(design: TrialSimulationDesign, generator: inout Xoshiro256Star
 
     let eventTime = design.survival[stratum][arm].sample(using: &generator)
     let dropoutTime: Double
-    switch design.dropout {
+    switch design.armDropout[arm] {
     case .none: dropoutTime = .infinity
     case .exponential(let rate): dropoutTime = generator.exponential() / rate
     }
@@ -101,8 +103,8 @@ func cut(_ drawn: [SimulatedPatient], design: TrialSimulationDesign, seed: UInt6
     eventDates.reserveCapacity(n)
     var lastFollowUp = 0.0
     for p in patients {
-      if p.eventTime <= p.dropoutTime { eventDates.append(p.entry + p.eventTime) }
-      lastFollowUp = max(lastFollowUp, p.entry + min(p.eventTime, p.dropoutTime))
+      if p.eventObserved { eventDates.append(p.entry + p.eventTime) }
+      lastFollowUp = max(lastFollowUp, p.followUpEnd)
     }
     if eventDates.count >= target {
       eventDates.sort()
@@ -122,7 +124,7 @@ func cut(_ drawn: [SimulatedPatient], design: TrialSimulationDesign, seed: UInt6
       excluded += 1
       continue
     }
-    if p.eventTime <= p.dropoutTime, p.entry + p.eventTime <= cutoffTime {
+    if p.eventObserved, p.entry + p.eventTime <= cutoffTime {
       patients[i].observation = .init(time: p.eventTime, event: true)
       events += 1
     } else {

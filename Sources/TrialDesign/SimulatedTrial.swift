@@ -26,6 +26,17 @@ public struct SimulatedPatient: Sendable, Equatable {
   public let dropoutTime: Double
   /// Nil when the patient entered after the cut-off and is excluded from the analysis.
   public internal(set) var observation: Observation?
+
+  /// Whether the event happens during follow-up: a finite event time (not cured) no later than
+  /// dropout.
+  @inline(__always) public var eventObserved: Bool { eventTime <= dropoutTime && eventTime < .infinity }
+
+  /// The calendar end of the patient's follow-up without a cut-off, entry + min(event, dropout),
+  /// or the entry date when both are infinite (a cured patient who never drops out).
+  @inline(__always) public var followUpEnd: Double {
+    let end = min(eventTime, dropoutTime)
+    return end < .infinity ? entry + end : entry
+  }
 }
 
 /// The result of ``simulateTrial(design:seed:index:)``: every randomized patient and the data at

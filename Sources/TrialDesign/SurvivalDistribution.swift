@@ -11,17 +11,27 @@ import Foundation
 ///   [cⱼ, cⱼ₊₁), and the last rate from the last cut point on (as `rpwexp` in R's simtrial or
 ///   `nphsim`), so `rates.count == cutPoints.count + 1`.
 ///
+/// - ``cure(fraction:uncured:)``: a mixture cure model, S(t) = π + (1 − π)·S_u(t): a share π
+///   never has the event (their sampled time is +∞), the rest follow `uncured`.
+/// - ``hazardRatios(base:cutPoints:ratios:)``: the hazard of `base` times a piecewise-constant
+///   ratio, `ratios[0]` on [0, c₁), `ratios[j]` on [cⱼ, cⱼ₊₁) (a delayed effect is ratios [1, HR]
+///   with the cut point at the delay), so H(t) = Σⱼ rⱼ·(H_b(min(t, cⱼ₊₁)) − H_b(cⱼ)).
+///
 /// Sampling is by inversion of the cumulative hazard: T = H⁻¹(E) with E = −log U standard
 /// exponential and U uniform on (0, 1), because P(T > t) = P(E > H(t)) = exp(−H(t)). One uniform
 /// per draw, whatever the model.
 ///
 /// Validity (checked by ``isValid`` and by ``TrialSimulationDesign``): every parameter finite;
 /// rate > 0; shape > 0 and scale > 0; cut points positive and strictly increasing, rates ≥ 0 with
-/// the last rate > 0 (so that every sampled time is finite).
+/// the last rate > 0 (so that every sampled time is finite); a cure fraction in [0, 1); hazard
+/// ratios finite and ≥ 0, one more than the cut points, the last > 0. Only a cure model (or a
+/// ratio model over one) gives infinite times: H is then bounded by −log π.
 public enum SurvivalDistribution: Sendable, Equatable {
   case exponential(rate: Double)
   case weibull(shape: Double, scale: Double)
   case piecewiseExponential(cutPoints: [Double], rates: [Double])
+  indirect case cure(fraction: Double, uncured: SurvivalDistribution)
+  indirect case hazardRatios(base: SurvivalDistribution, cutPoints: [Double], ratios: [Double])
 
   /// The exponential distribution with the given median: rate = ln 2 / median.
   public static func exponential(median: Double) -> SurvivalDistribution {
@@ -36,14 +46,54 @@ public enum SurvivalDistribution: Sendable, Equatable {
     case .weibull(let shape, let scale):
       return shape.isFinite && shape > 0 && scale.isFinite && scale > 0
     case .piecewiseExponential(let cutPoints, let rates):
-      guard rates.count == cutPoints.count + 1, let last = rates.last, last > 0 else { return false }
-      guard rates.allSatisfy({ $0.isFinite && $0 >= 0 }) else { return false }
-      var previous = 0.0
-      for cut in cutPoints {
-        guard cut.isFinite, cut > previous else { return false }
-        previous = cut
-      }
-      return true
+      return Self.validPieces(cutPoints, rates)
+    case .cure(let fraction, let uncured):
+      return fraction >= 0 && fraction < 1 && uncured.isValid
+    case .hazardRatios(let base, let cutPoints, let ratios):
+      return Self.validPieces(cutPoints, ratios) && base.isValid
+    }
+  }
+
+  /// Whether some sampled times are +∞ (a cure fraction above 0, directly or under ratios).
+  public var hasCure: Bool {
+    switch self {
+    case .cure(let fraction, _): return fraction > 0
+    case .hazardRatios(let base, _, _): return base.hasCure
+    default: return false
+    }
+  }
+
+  /// Cut points positive, finite and increasing; one more value than cut points, finite, ≥ 0,
+  /// the last > 0.
+  private static func validPieces(_ cutPoints: [Double], _ values: [Double]) -> Bool {
+    guard values.count == cutPoints.count + 1, let last = values.last, last > 0 else { return false }
+    guard values.allSatisfy({ $0.isFinite && $0 >= 0 }) else { return false }
+    var previous = 0.0
+    for cut in cutPoints {
+      guard cut.isFinite, cut > previous else { return false }
+      previous = cut
+    }
+    return true
+  }
+
+  /// This distribution with its hazard multiplied by a piecewise-constant ratio (`ratios[j]` from
+  /// `cutPoints[j-1]` to `cutPoints[j]`): exact in the family for an exponential or piecewise
+  /// exponential (whose pieces are merged with the ratio's), otherwise
+  /// ``hazardRatios(base:cutPoints:ratios:)``.
+  public func withHazardRatios(cutPoints: [Double], ratios: [Double]) -> SurvivalDistribution {
+    if cutPoints.isEmpty, let r = ratios.first { return scaled(byHazardRatio: r) }
+    switch self {
+    case .exponential(let rate):
+      return .piecewiseExponential(cutPoints: cutPoints, rates: ratios.map { $0 * rate })
+    case .piecewiseExponential(let cuts, let rates):
+      let merged = Array(Set(cuts + cutPoints)).sorted()
+      func piece(_ c: [Double], _ t: Double) -> Int { c.firstIndex(where: { t < $0 }) ?? c.count }
+      // The value on [merged[j-1], merged[j]) is the one at its left end.
+      let starts = [0.0] + merged
+      return .piecewiseExponential(
+        cutPoints: merged, rates: starts.map { rates[piece(cuts, $0)] * ratios[piece(cutPoints, $0)] })
+    default:
+      return .hazardRatios(base: self, cutPoints: cutPoints, ratios: ratios)
     }
   }
 
@@ -58,6 +108,10 @@ public enum SurvivalDistribution: Sendable, Equatable {
       return .weibull(shape: shape, scale: scale * pow(hazardRatio, -1 / shape))
     case .piecewiseExponential(let cutPoints, let rates):
       return .piecewiseExponential(cutPoints: cutPoints, rates: rates.map { $0 * hazardRatio })
+    case .cure:
+      return .hazardRatios(base: self, cutPoints: [], ratios: [hazardRatio])
+    case .hazardRatios(let base, let cutPoints, let ratios):
+      return .hazardRatios(base: base, cutPoints: cutPoints, ratios: ratios.map { $0 * hazardRatio })
     }
   }
 
@@ -78,6 +132,19 @@ public enum SurvivalDistribution: Sendable, Equatable {
         start = cut
       }
       return total + rates[cutPoints.count] * (t - start)
+    case .cure(let fraction, let uncured):
+      // S = 1 − (1 − π)·F_u, so H = −log1p(−(1 − π)·F_u) with F_u = −expm1(−H_u).
+      return -log1p((1 - fraction) * expm1(-uncured.cumulativeHazard(at: t)))
+    case .hazardRatios(let base, let cutPoints, let ratios):
+      var total = 0.0
+      var startHazard = 0.0
+      for (j, cut) in cutPoints.enumerated() {
+        if t <= cut { return total + ratios[j] * (base.cumulativeHazard(at: t) - startHazard) }
+        let endHazard = base.cumulativeHazard(at: cut)
+        total += ratios[j] * (endHazard - startHazard)
+        startHazard = endHazard
+      }
+      return total + ratios[cutPoints.count] * (base.cumulativeHazard(at: t) - startHazard)
     }
   }
 
@@ -88,7 +155,7 @@ public enum SurvivalDistribution: Sendable, Equatable {
   public func cdf(at t: Double) -> Double { -expm1(-cumulativeHazard(at: t)) }
 
   /// H⁻¹(h) for h > 0: the smallest t with H(t) = h (smallest matters only for a piecewise model
-  /// with zero-rate pieces, where H is flat).
+  /// with zero-rate pieces, where H is flat); +∞ when H never reaches h (a cure model).
   public func time(atCumulativeHazard h: Double) -> Double {
     switch self {
     case .exponential(let rate):
@@ -105,6 +172,25 @@ public enum SurvivalDistribution: Sendable, Equatable {
         start = cut
       }
       return start + (h - total) / rates[cutPoints.count]
+    case .cure(let fraction, let uncured):
+      // S_u = (S − π)/(1 − π) with S = exp(−h); at S ≤ π the patient is cured.
+      guard fraction > 0 else { return uncured.time(atCumulativeHazard: h) }
+      let uncuredCDF = -expm1(-h) / (1 - fraction)
+      if uncuredCDF < 0.5 { return uncured.time(atCumulativeHazard: -log1p(-uncuredCDF)) }
+      let survivor = (exp(-h) - fraction) / (1 - fraction)
+      guard survivor > 0 else { return .infinity }
+      return uncured.time(atCumulativeHazard: -log(survivor))
+    case .hazardRatios(let base, let cutPoints, let ratios):
+      var total = 0.0
+      var startHazard = 0.0
+      for (j, cut) in cutPoints.enumerated() {
+        let endHazard = base.cumulativeHazard(at: cut)
+        let piece = ratios[j] * (endHazard - startHazard)
+        if h < total + piece { return base.time(atCumulativeHazard: startHazard + (h - total) / ratios[j]) }
+        total += piece
+        startHazard = endHazard
+      }
+      return base.time(atCumulativeHazard: startHazard + (h - total) / ratios[cutPoints.count])
     }
   }
 

@@ -38,11 +38,14 @@ public struct TrialSimulationDesign: Sendable {
     }
   }
 
-  /// The survival of one arm in one stratum: a distribution, or a hazard ratio against the first
-  /// (control) arm in the same stratum.
+  /// The survival of one arm in one stratum: a distribution, a hazard ratio against the first
+  /// (control) arm in the same stratum, or a piecewise-constant hazard ratio against it
+  /// (`ratios[j]` from `cutPoints[j-1]` to `cutPoints[j]`; a delayed effect of HR after d months
+  /// is cut points [d], ratios [1, HR]).
   public enum ArmSurvival: Sendable, Equatable {
     case distribution(SurvivalDistribution)
     case hazardRatio(Double)
+    case hazardRatios(cutPoints: [Double], ratios: [Double])
   }
 
   /// A stratification factor (e.g. salvage regimen: intensive chemotherapy vs azacitidine): its
@@ -192,8 +195,10 @@ public struct TrialSimulationDesign: Sendable {
   public let stratumSurvival: [StratumSurvival]
   /// The accrual pattern.
   public let accrual: Accrual
-  /// The dropout process.
+  /// The dropout process (of every arm, unless ``armDropout`` says otherwise).
   public let dropout: Dropout
+  /// The dropout process of each arm, in arm order.
+  public let armDropout: [Dropout]
   /// Patients per trial.
   public let patients: Int
   /// When the analysis happens.
@@ -218,6 +223,8 @@ public struct TrialSimulationDesign: Sendable {
   ///   - stratumSurvival: optional survival per stratum × arm, replacing the arms' defaults.
   ///   - accrual: the entry process.
   ///   - dropout: independent loss to follow-up (default none).
+  ///   - armDropout: dropout per arm, one per arm, replacing `dropout` (default: `dropout` in
+  ///     every arm).
   ///   - patients: the number of patients randomized, n ≥ 1.
   ///   - cutoff: the analysis cut-off.
   /// - Throws: ``TrialSimulationError`` naming the first problem found.
@@ -228,6 +235,7 @@ public struct TrialSimulationDesign: Sendable {
     stratumSurvival: [StratumSurvival] = [],
     accrual: Accrual,
     dropout: Dropout = .none,
+    armDropout: [Dropout]? = nil,
     patients: Int,
     cutoff: AnalysisCutoff
   ) throws(TrialSimulationError) {
@@ -256,8 +264,10 @@ public struct TrialSimulationDesign: Sendable {
       cumulative.append(sums)
     }
     guard accrual.isValid else { throw .invalidAccrual(accrual) }
-    if case .exponential(let rate) = dropout, !(rate.isFinite && rate > 0) {
-      throw .invalidDropoutRate(rate)
+    let perArm = armDropout ?? Array(repeating: dropout, count: arms.count)
+    guard perArm.count == arms.count else { throw .dropoutArmCount(expected: arms.count, found: perArm.count) }
+    for d in [dropout] + perArm {
+      if case .exponential(let rate) = d, !(rate.isFinite && rate > 0) { throw .invalidDropoutRate(rate) }
     }
     guard patients > 0 else { throw .invalidSampleSize(patients) }
     switch cutoff {
@@ -296,6 +306,11 @@ public struct TrialSimulationDesign: Sendable {
             throw .invalidHazardRatio(arm: arms[k].name, stratum: stratum.label, hazardRatio: hr)
           }
           distribution = control.scaled(byHazardRatio: hr)
+        case .hazardRatios(let cutPoints, let ratios):
+          guard ratios.allSatisfy({ $0.isFinite && $0 >= 0 }), ratios.contains(where: { $0 > 0 }) else {
+            throw .invalidHazardRatio(arm: arms[k].name, stratum: stratum.label, hazardRatio: ratios.first(where: { !($0.isFinite && $0 >= 0) }) ?? 0)
+          }
+          distribution = control.withHazardRatios(cutPoints: cutPoints, ratios: ratios)
         }
         guard distribution.isValid else {
           throw .invalidDistribution(arm: arms[k].name, stratum: stratum.label, distribution: distribution)
@@ -305,12 +320,20 @@ public struct TrialSimulationDesign: Sendable {
       survival.append(row)
     }
 
+    // A cured patient without dropout is never censored before an infinite cut-off.
+    if case .calendar(let time) = cutoff, time == .infinity {
+      for row in survival {
+        for (k, d) in row.enumerated() where d.hasCure && perArm[k] == .none { throw .invalidCutoff(cutoff) }
+      }
+    }
+
     self.arms = arms
     self.blockSize = blockSize
     self.factors = factors
     self.stratumSurvival = stratumSurvival
     self.accrual = accrual
     self.dropout = dropout
+    self.armDropout = perArm
     self.patients = patients
     self.cutoff = cutoff
     self.strata = strata

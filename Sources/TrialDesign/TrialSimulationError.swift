@@ -30,6 +30,8 @@ public enum TrialSimulationError: Error, Equatable, Sendable {
   case invalidAccrual(TrialSimulationDesign.Accrual)
   /// The dropout rate is not finite and positive.
   case invalidDropoutRate(Double)
+  /// Dropout per arm is not given for exactly every arm.
+  case dropoutArmCount(expected: Int, found: Int)
   /// The number of patients is not positive.
   case invalidSampleSize(Int)
   /// A calendar cut-off is not positive (it may be +∞), or an event target is not positive.
@@ -55,9 +57,11 @@ extension TrialSimulationError: CustomStringConvertible {
       return "stratum \(levels.joined(separator: "/")): \(found) survival specifications for \(expected) arms"
     case .controlArmByHazardRatio(let stratum): return "stratum \(stratum): the control arm needs a distribution, not a hazard ratio"
     case .invalidHazardRatio(let arm, let stratum, let hr): return "arm '\(arm)', stratum \(stratum): hazard ratio \(hr) must be finite and positive"
-    case .invalidDistribution(let arm, let stratum, _): return "arm '\(arm)', stratum \(stratum): survival parameters must be finite and positive"
+    case .invalidDistribution(let arm, let stratum, _):
+      return "arm '\(arm)', stratum \(stratum): survival parameters must be finite and positive (cut points increasing, a cure fraction in [0, 1))"
     case .invalidAccrual(let a): return "accrual \(a.duration) must be finite and positive"
     case .invalidDropoutRate(let r): return "dropout rate \(r) must be finite and positive"
+    case .dropoutArmCount(let expected, let found): return "\(found) dropout specifications for \(expected) arms"
     case .invalidSampleSize(let n): return "patients \(n) must be at least 1"
     case .invalidCutoff(let c):
       switch c {

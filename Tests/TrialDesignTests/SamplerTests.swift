@@ -26,6 +26,64 @@ import Testing
     check(SurvivalDistribution.weibull(shape: 1.5, scale: 10).scaled(byHazardRatio: 0.6), seed: 106)
   }
 
+  /// The scenario models of issue 12, each against its CDF written out by hand here.
+  func check(_ distribution: SurvivalDistribution, seed: UInt64, cdf: (Double) -> Double) {
+    var g = Xoshiro256StarStar(seed: seed)
+    let sample = (0..<n).map { _ in distribution.sample(using: &g) }
+    // Over the finite draws only: a cure model's +∞ draws are an atom beyond every t, which
+    // the sup over finite t must not count as a jump.
+    let sorted = sample.sorted()
+    var d = 0.0
+    for (i, x) in sorted.enumerated() where x.isFinite {
+      let f = cdf(x)
+      d = max(d, Double(i + 1) / Double(n) - f, f - Double(i) / Double(n))
+    }
+    #expect(d < ksCritical(n), "\(distribution): D = \(d)")
+    for t in [0.5, 2, 5, 11, 30] {
+      #expect(abs(distribution.cdf(at: t) - cdf(t)) <= 1e-13 * max(cdf(t), 1e-300), "F(\(t))")
+    }
+  }
+
+  @Test func cureFraction() {
+    // S(t) = 0.3 + 0.7·exp(−0.2 t); 30% of the draws are +∞.
+    let model = SurvivalDistribution.cure(fraction: 0.3, uncured: .exponential(rate: 0.2))
+    check(model, seed: 107) { 0.7 * -expm1(-0.2 * $0) }
+    var g = Xoshiro256StarStar(seed: 108)
+    let cured = (0..<n).filter { _ in model.sample(using: &g) == .infinity }.count
+    // Binomial(20000, 0.3): sd 64.8; 4 sd.
+    #expect(abs(Double(cured) - 0.3 * Double(n)) < 4 * (Double(n) * 0.21).squareRoot())
+  }
+
+  @Test func delayedEffectOnExponential() {
+    // HR 1 before 3 months, 0.6 after: H(t) = 0.1 t, then 0.3 + 0.06 (t − 3).
+    let model = SurvivalDistribution.exponential(rate: 0.1).withHazardRatios(cutPoints: [3], ratios: [1, 0.6])
+    #expect(model == .piecewiseExponential(cutPoints: [3], rates: [0.1, 0.06]))
+    check(model, seed: 109) { t in -expm1(-(t < 3 ? 0.1 * t : 0.3 + 0.06 * (t - 3))) }
+  }
+
+  @Test func delayedEffectOnWeibull() {
+    // H_b(t) = (t/8)^1.4; ratio 1 before 4, 0.5 after.
+    let hb = { (t: Double) in pow(t / 8, 1.4) }
+    let model = SurvivalDistribution.weibull(shape: 1.4, scale: 8).withHazardRatios(cutPoints: [4], ratios: [1, 0.5])
+    check(model, seed: 110) { t in -expm1(-(t < 4 ? hb(t) : hb(4) + 0.5 * (hb(t) - hb(4)))) }
+  }
+
+  @Test func piecewiseRatiosMergeWithPiecewiseHazards() {
+    let control = SurvivalDistribution.piecewiseExponential(cutPoints: [2, 6], rates: [0.3, 0.1, 0.05])
+    let model = control.withHazardRatios(cutPoints: [4], ratios: [1, 0.5])
+    #expect(model == .piecewiseExponential(cutPoints: [2, 4, 6], rates: [0.3, 0.1, 0.05, 0.025]))
+    check(model, seed: 111) { t in
+      let h = t < 2 ? 0.3 * t : t < 4 ? 0.6 + 0.1 * (t - 2) : t < 6 ? 0.8 + 0.05 * (t - 4) : 0.9 + 0.025 * (t - 6)
+      return -expm1(-h)
+    }
+  }
+
+  @Test func hazardRatioOverCureModel() {
+    // Proportional hazards on the population scale: S_e = S_c^0.5, S_c = 0.2 + 0.8·exp(−0.15 t).
+    let model = SurvivalDistribution.cure(fraction: 0.2, uncured: .exponential(rate: 0.15)).scaled(byHazardRatio: 0.5)
+    check(model, seed: 112) { 1 - (0.2 + 0.8 * exp(-0.15 * $0)).squareRoot() }
+  }
+
   /// Entry times of a simulated trial against the accrual CDF.
   @Test func uniformAccrual() throws {
     let trial = simulateTrial(design: try twoArmDesign(patients: n), seed: 201, index: 0)
@@ -51,6 +109,40 @@ import Testing
       design: try twoArmDesign(patients: n, dropout: .exponential(rate: 0.03)), seed: 203, index: 1)
     let d = kolmogorovSmirnov(trial.patients.map(\.dropoutTime)) { -expm1(-0.03 * $0) }
     #expect(d < ksCritical(n), "D = \(d)")
+  }
+
+  @Test func dropoutPerArm() throws {
+    let design = try TrialSimulationDesign(
+      arms: [
+        .init(name: "control", survival: .distribution(.exponential(median: 9))),
+        .init(name: "experimental", survival: .hazardRatio(0.75)),
+      ],
+      blockSize: 2, accrual: .uniform(duration: 24), armDropout: [.exponential(rate: 0.02), .none], patients: n,
+      cutoff: .calendar(60))
+    let patients = simulateTrial(design: design, seed: 205, index: 0).patients
+    #expect(patients.filter { $0.arm == 1 }.allSatisfy { $0.dropoutTime == .infinity })
+    let control = patients.filter { $0.arm == 0 }.map(\.dropoutTime)
+    let d = kolmogorovSmirnov(control) { -expm1(-0.02 * $0) }
+    #expect(d < ksCritical(control.count), "D = \(d)")
+  }
+
+  @Test func curedPatientsAreCensoredAtTheCutoff() throws {
+    let design = try TrialSimulationDesign(
+      arms: [.init(name: "a", survival: .distribution(.cure(fraction: 0.5, uncured: .exponential(rate: 0.5))))],
+      blockSize: 1, accrual: .uniform(duration: 10), patients: 200, cutoff: .events(150))
+    let trial = simulateTrial(design: design, seed: 206, index: 0)
+    // About 100 uncured patients: the target of 150 cannot be reached; the analysis is at the
+    // last finite follow-up, every cured patient censored there.
+    #expect(trial.eventTargetReached == false)
+    #expect(trial.cutoffTime.isFinite)
+    for p in trial.patients where p.eventTime == .infinity {
+      #expect(p.observation == .init(time: trial.cutoffTime - p.entry, event: false))
+    }
+    #expect(throws: TrialSimulationError.self) {
+      try TrialSimulationDesign(
+        arms: [.init(name: "a", survival: .distribution(.cure(fraction: 0.5, uncured: .exponential(rate: 0.5))))],
+        blockSize: 1, accrual: .uniform(duration: 10), patients: 20, cutoff: .calendar(.infinity))
+    }
   }
 
   /// Event times in each stratum × arm follow that cell's distribution (stratum-specific survival
