@@ -13,13 +13,27 @@ public struct SequentialSimulationReport: Sendable, RenderedReport {
     public let simulation: SequentialSimulation
     /// Its summary.
     public let summary: SequentialSummary
+    /// Other parameters the scenario sets (e.g. `delay`, `patients`), by name, in the order a
+    /// grid varies them.
+    public let parameters: [(name: String, value: Double)]
+    /// Whether the simulated hazards are proportional at `hazardRatio`, so that the design's
+    /// analytic power applies (otherwise it is reported as null).
+    public let proportionalHazards: Bool
 
     /// A scenario.
-    public init(hazardRatio: Double, simulation: SequentialSimulation) {
+    public init(
+      hazardRatio: Double, simulation: SequentialSimulation, parameters: [(name: String, value: Double)] = [],
+      proportionalHazards: Bool = true
+    ) {
       self.hazardRatio = hazardRatio
       self.simulation = simulation
+      self.parameters = parameters
+      self.proportionalHazards = proportionalHazards
       summary = SequentialSummary(simulation, hazardRatio: hazardRatio)
     }
+
+    /// The design's analytic power at the scenario's HR, when it applies.
+    var analytic: Double? { proportionalHazards ? summary.analyticRejection : nil }
   }
 
   /// The scenarios, in the order run.
@@ -62,9 +76,11 @@ public struct SequentialSimulationReport: Sendable, RenderedReport {
   private func scenarioJSON(_ s: Scenario) -> [(String, JSONValue)] {
     let m = s.summary
     return [
-      ("hr", .number(s.hazardRatio)), ("trials", .int(s.simulation.done)),
+      ("hr", .number(s.hazardRatio)),
+    ] + s.parameters.map { ($0.name, JSONValue.number($0.value)) } + [
+      ("trials", .int(s.simulation.done)),
       ("overall_rejection", .number(m.overallRejection)), ("overall_rejection_se", .number(m.overallRejectionSE)),
-      ("analytic_rejection", .number(m.analyticRejection)), ("early_stop", .number(m.earlyStop)),
+      ("analytic_rejection", .number(s.analytic)), ("early_stop", .number(m.earlyStop)),
       ("expected_events", .number(m.expectedEvents)), ("expected_events_se", .number(m.expectedEventsSE)),
       ("expected_patients", .number(m.expectedPatients)), ("expected_patients_se", .number(m.expectedPatientsSE)),
       ("expected_duration", .number(m.expectedDuration)), ("expected_duration_se", .number(m.expectedDurationSE)),
@@ -87,8 +103,8 @@ public struct SequentialSimulationReport: Sendable, RenderedReport {
               ("futility_stop", .number(l.futilityStop)), ("harm_stop", .number(l.harmStop)),
               ("cumulative_rejection", .number(l.cumulativeRejection)), ("stop", .number(l.stop)),
               ("reached", .number(l.reached)), ("hr_at_stop", .number(l.hazardRatioAtStop)),
-              ("analytic_efficacy_stop", .number(l.analyticEfficacyStop)),
-              ("analytic_futility_stop", .number(l.analyticFutilityStop)),
+              ("analytic_efficacy_stop", .number(s.proportionalHazards ? l.analyticEfficacyStop : nil)),
+              ("analytic_futility_stop", .number(s.proportionalHazards ? l.analyticFutilityStop : nil)),
             ])
           })
       ),
@@ -106,7 +122,7 @@ public struct SequentialSimulationReport: Sendable, RenderedReport {
       ("patients", .int(first?.design.patients ?? 0)),
       ("arms", .array((first?.design.arms ?? []).map { JSONValue.string($0.name) })),
       ("strata", .array((first?.design.strata ?? []).map { JSONValue.string($0.label) })),
-      ("test", .string(first?.test.rawValue)),
+      ("test", .string(first?.test.name)), ("test_description", .string(first.map(testLabel))),
       ("alpha", .number(first?.plan.boundaries.alpha)), ("sided", .int(first?.plan.boundaries.sided ?? 1)),
       ("binding_futility", .bool(first?.plan.boundaries.bindingFutility ?? false)),
       ("max_events", .int(first?.plan.maxEvents ?? 0)),
@@ -132,10 +148,15 @@ public struct SequentialSimulationReport: Sendable, RenderedReport {
         + (interrupted ? "; INTERRUPTED: \(scenarios.map { String($0.simulation.done) }.joined(separator: ", ")) trials done" : ""),
       "Plan: \(designSource.map { $0 + ", " } ?? "")\(s.plan.lookEvents.count) looks at \(s.plan.lookEvents.map(String.init).joined(separator: ", ")) events (max \(s.plan.maxEvents)); \(sided) alpha \(f(b.alpha)); futility \(b.futilityZ.allSatisfy { $0 == nil } ? "none" : (b.bindingFutility ? "binding" : "non-binding (stopping at it in every trial)"))",
       "Model: " + model.map { "\($0.0.replacingOccurrences(of: "_", with: " ")) \(Self.plain($0.1))" }.joined(separator: "; ")
-        + "; test: \(s.test == .stratified && s.design.strata.count > 1 ? "stratified log-rank" : "log-rank")",
+        + "; test: \(testLabel(s))",
     ]
     for w in warnings { out.append("Warning: \(w)") }
     return out
+  }
+
+  /// The look test as simulated (stratified only with strata).
+  private func testLabel(_ s: SequentialSimulation) -> String {
+    s.test == .stratified && s.design.strata.count <= 1 ? LookTest.logRank.label : s.test.label
   }
 
   private static func plain(_ v: JSONValue) -> String {
@@ -157,7 +178,8 @@ public struct SequentialSimulationReport: Sendable, RenderedReport {
     for l in s.summary.looks {
       t.add([
         String(l.number), String(l.events), f(l.efficacyZ), l.futilityZ.map(f) ?? "-", f(l.efficacyStop + l.harmStop),
-        f(l.futilityStop), f(l.cumulativeRejection), f(l.analyticEfficacyStop), f(l.stop), f(l.hazardRatioAtStop),
+        f(l.futilityStop), f(l.cumulativeRejection), s.proportionalHazards ? f(l.analyticEfficacyStop) : "-", f(l.stop),
+        f(l.hazardRatioAtStop),
       ])
     }
     return t
@@ -166,7 +188,7 @@ public struct SequentialSimulationReport: Sendable, RenderedReport {
   private func scenarioLines(_ s: Scenario) -> [String] {
     let m = s.summary
     return [
-      "Power at HR \(f(s.hazardRatio)) (overall rejection): \(f(m.overallRejection)) (Monte Carlo se \(NumberFormat.significant(m.overallRejectionSE, digits: 2))); analytic \(f(m.analyticRejection)); early stop \(f(m.earlyStop))",
+      "Power at HR \(f(s.hazardRatio))\(s.parameters.map { ", \($0.name) \(f($0.value))" }.joined()) (overall rejection): \(f(m.overallRejection)) (Monte Carlo se \(NumberFormat.significant(m.overallRejectionSE, digits: 2))); analytic \(s.analytic.map(f) ?? "not applicable (non-proportional hazards)"); early stop \(f(m.earlyStop))",
       "Expected events \(f(m.expectedEvents)) (se \(NumberFormat.significant(m.expectedEventsSE, digits: 2))), patients \(f(m.expectedPatients)) (se \(NumberFormat.significant(m.expectedPatientsSE, digits: 2))), duration \(f(m.expectedDuration)) (se \(NumberFormat.significant(m.expectedDurationSE, digits: 2)))",
       "HR estimate at stopping: geometric mean \(f(m.hazardRatioGeometricMean)), bias of log HR \(NumberFormat.significant(m.logHazardRatioBias, digits: 3)) (se \(NumberFormat.significant(m.logHazardRatioBiasSE, digits: 2)))"
         + (m.targetNotReached > 0 ? "; event target not reached in \(m.targetNotReached) trials" : ""),
@@ -174,16 +196,19 @@ public struct SequentialSimulationReport: Sendable, RenderedReport {
   }
 
   private var gridTable: TextTable {
-    var t = TextTable([
-      "HR", "trials", "power", "mc se", "analytic", "early stop", "E[events]", "E[patients]", "E[duration]", "HR at stop",
-    ])
+    let names = scenarios.first?.parameters.map(\.name) ?? []
+    var t = TextTable(
+      ["HR"] + names + [
+        "trials", "power", "mc se", "analytic", "early stop", "E[events]", "E[patients]", "E[duration]", "HR at stop",
+      ])
     for s in scenarios {
       let m = s.summary
-      t.add([
-        f(s.hazardRatio), String(s.simulation.done), f(m.overallRejection), NumberFormat.significant(m.overallRejectionSE, digits: 2),
-        f(m.analyticRejection), f(m.earlyStop), f(m.expectedEvents), f(m.expectedPatients), f(m.expectedDuration),
-        f(m.hazardRatioGeometricMean),
-      ])
+      t.add(
+        [f(s.hazardRatio)] + s.parameters.map { f($0.value) } + [
+          String(s.simulation.done), f(m.overallRejection), NumberFormat.significant(m.overallRejectionSE, digits: 2),
+          s.analytic.map(f) ?? "-", f(m.earlyStop), f(m.expectedEvents), f(m.expectedPatients), f(m.expectedDuration),
+          f(m.hazardRatioGeometricMean),
+        ])
     }
     return t
   }
@@ -212,12 +237,14 @@ public struct SequentialSimulationReport: Sendable, RenderedReport {
 
   /// One row per scenario and look at full precision.
   public func csv() -> String {
-    var out = "hr,trials,look,events,efficacy_z,futility_z,efficacy_stop,futility_stop,harm_stop,cumulative_rejection,overall_rejection,overall_rejection_se,expected_events,expected_patients,expected_duration,simulated\r\n"
+    let names = scenarios.first?.parameters.map(\.name) ?? []
+    var out = (["hr"] + names).joined(separator: ",") + ",trials,look,events,efficacy_z,futility_z,efficacy_stop,futility_stop,harm_stop,cumulative_rejection,overall_rejection,overall_rejection_se,expected_events,expected_patients,expected_duration,simulated\r\n"
     for s in scenarios {
       let m = s.summary
       for l in m.looks {
         out += [
-          NumberFormat.full(s.hazardRatio), String(s.simulation.done), String(l.number), String(l.events),
+          ([NumberFormat.full(s.hazardRatio)] + s.parameters.map { NumberFormat.full($0.value) }).joined(separator: ","),
+          String(s.simulation.done), String(l.number), String(l.events),
           NumberFormat.full(l.efficacyZ), NumberFormat.full(l.futilityZ), NumberFormat.full(l.efficacyStop),
           NumberFormat.full(l.futilityStop), NumberFormat.full(l.harmStop), NumberFormat.full(l.cumulativeRejection),
           NumberFormat.full(m.overallRejection), NumberFormat.full(m.overallRejectionSE), NumberFormat.full(m.expectedEvents),
@@ -228,27 +255,43 @@ public struct SequentialSimulationReport: Sendable, RenderedReport {
     return out
   }
 
-  /// The power and expected-events curves over the scenarios, as SVG.
+  /// The power and expected-events curves over the scenarios, as SVG, against the hazard ratio,
+  /// or, when the hazard ratio is the same in every scenario, against the first other parameter
+  /// that varies (the delay, the patients).
   public func powerCurve() -> String {
+    var axis: (String, (Scenario) -> Double) = ("true hazard ratio", { $0.hazardRatio })
+    if Set(scenarios.map(\.hazardRatio)).count <= 1, let names = scenarios.first?.parameters.map(\.name) {
+      for (k, name) in names.enumerated() where Set(scenarios.map { $0.parameters[k].value }).count > 1 {
+        axis = (name == "delay" ? "delay of the effect (months)" : name, { $0.parameters[k].value })
+        break
+      }
+    }
     let points = scenarios.map { s -> PowerCurvePlot.Point in
       PowerCurvePlot.Point(
-        hazardRatio: s.hazardRatio, power: s.summary.overallRejection, powerSE: s.summary.overallRejectionSE,
-        analytic: s.summary.analyticRejection, expectedEvents: s.summary.expectedEvents)
+        hazardRatio: axis.1(s), power: s.summary.overallRejection, powerSE: s.summary.overallRejectionSE,
+        analytic: s.analytic, expectedEvents: s.summary.expectedEvents)
     }
     let alpha = first?.plan.boundaries.alpha ?? 0.025
     let maxEvents = Double(first?.plan.maxEvents ?? 0)
-    return PowerCurvePlot(points: points, alpha: alpha, maxEvents: maxEvents).svg()
+    return PowerCurvePlot(points: points, alpha: alpha, maxEvents: maxEvents, axis: axis.0).svg()
   }
 
   /// The header of the per-trial CSV (`--trial-output`).
-  public static let trialHeader = "scenario_hr,trial,stop_look,reason,events,patients,duration,hazard_ratio,z,simulated\r\n"
+  public static let trialHeader = trialHeader(parameters: [])
 
-  /// One trial's row: the z of every look done, separated by `;`.
-  public static func trialRow(hazardRatio: Double, index: Int, _ o: SequentialTrialOutcome) -> String {
-    [
-      NumberFormat.full(hazardRatio), String(index), String(o.look + 1), o.reason.rawValue, String(o.events),
+  /// The header of the per-trial CSV with the grid's other parameters after `scenario_hr`.
+  public static func trialHeader(parameters: [String]) -> String {
+    (["scenario_hr"] + parameters.map { "scenario_" + $0 }).joined(separator: ",")
+      + ",trial,stop_look,reason,events,patients,duration,hazard_ratio,z,simulated\r\n"
+  }
+
+  /// One trial's row: the z of every look done, separated by `;`; `parameters` are the grid's
+  /// other values, already formatted.
+  public static func trialRow(hazardRatio: Double, index: Int, _ o: SequentialTrialOutcome, parameters: [String] = []) -> String {
+    ([NumberFormat.full(hazardRatio)] + parameters + [
+      String(index), String(o.look + 1), o.reason.rawValue, String(o.events),
       String(o.patients), NumberFormat.full(o.duration), NumberFormat.full(o.hazardRatio),
       o.z.map { NumberFormat.full($0) }.joined(separator: ";"), "yes",
-    ].joined(separator: ",") + "\r\n"
+    ]).joined(separator: ",") + "\r\n"
   }
 }

@@ -120,21 +120,48 @@ public struct SequentialTrialOutcome: Sendable, Equatable {
   public var patients: Int
   /// Calendar time of the stopping analysis (from the first entry).
   public var duration: Double
-  /// The log-rank z at each look done, favourable direction (positive: fewer deaths on the
-  /// experimental arm).
+  /// The look statistic at each look done, favourable direction (positive: fewer deaths on the
+  /// experimental arm): the log-rank z, the Fleming–Harrington z, or MaxCombo's max_j z_j (whose
+  /// joint-normal p decides).
   public var z: [Double]
-  /// exp(−z·(1+r)/√(r·D)) at the stopping look.
+  /// exp(−z·(1+r)/√(r·D)) at the stopping look, z the log-rank z whatever the look test.
   public var hazardRatio: Double
   /// Whether the event target of the stopping look was not reached (an early final analysis).
   public var targetNotReached: Bool
 }
 
 /// The test at each look.
-public enum LookTest: String, Sendable, CaseIterable {
+public enum LookTest: Sendable, Equatable {
   /// The log-rank test.
-  case logRank = "logrank"
+  case logRank
   /// The log-rank test stratified by the design's strata.
   case stratified
+  /// The Fleming–Harrington G(ρ, γ) weighted log-rank test, weights Ŝ(t−)^ρ(1 − Ŝ(t−))^γ.
+  case flemingHarrington(rho: Double, gamma: Double)
+  /// MaxCombo over G(0,0), G(0,1), G(1,0), G(1,1), its p from their joint normal distribution
+  /// (see ``WeightedLookKernel``).
+  case maxCombo
+
+  /// The name the command line uses: logrank, stratified, fleming-harrington, maxcombo.
+  public var name: String {
+    switch self {
+    case .logRank: return "logrank"
+    case .stratified: return "stratified"
+    case .flemingHarrington: return "fleming-harrington"
+    case .maxCombo: return "maxcombo"
+    }
+  }
+
+  /// A description for reports, e.g. "Fleming–Harrington G(0, 1)".
+  public var label: String {
+    func f(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e6 ? String(Int(x)) : String(x) }
+    switch self {
+    case .logRank: return "log-rank"
+    case .stratified: return "stratified log-rank"
+    case .flemingHarrington(let rho, let gamma): return "Fleming–Harrington G(\(f(rho)), \(f(gamma)))"
+    case .maxCombo: return "MaxCombo of G(0, 0), G(0, 1), G(1, 0), G(1, 1)"
+    }
+  }
 }
 
 /// Simulates the monitoring plan of a group-sequential trial.
@@ -202,6 +229,11 @@ public struct SequentialSimulation: Sendable {
       look: 0, reason: .final, events: 0, patients: 0, duration: 0, z: [], hazardRatio: .nan, targetNotReached: false)
     let stratified = test == .stratified && design.strata.count > 1
     var kernel = LogRankKernel(capacity: patients.count)
+    var weighted: WeightedLookKernel? = nil
+    switch test {
+    case .flemingHarrington, .maxCombo: weighted = WeightedLookKernel(test: test, capacity: patients.count)
+    default: break
+    }
     for k in plan.lookEvents.indices {
       let target = plan.lookEvents[k]
       var cutoff: Double
@@ -222,20 +254,32 @@ public struct SequentialSimulation: Sendable {
         final = true
         outcome.targetNotReached = true
       }
-      let z = kernel.favourableZ(patients: patients, cutoff: cutoff, stratified: stratified)
-      zs.append(z)
+      let z: Double
+      let harmZ: Double
+      let logRankZ: Double
+      var statistic: Double
+      let thresholds = [Normal.upperTail(efficacy)] + (futility.map { [Normal.upperTail($0)] } ?? [])
+      if let result = weighted?.evaluate(
+        patients: patients, cutoff: cutoff, twoSided: plan.boundaries.sided == 2, thresholds: thresholds)
+      {
+        (z, harmZ, logRankZ, statistic) = (result.z, result.harmZ, result.logRankZ, result.statistic)
+      } else {
+        z = kernel.favourableZ(patients: patients, cutoff: cutoff, stratified: stratified)
+        (harmZ, logRankZ, statistic) = (z, z, z)
+      }
+      zs.append(statistic)
       var entered = 0
       for p in patients where p.entry <= cutoff { entered += 1 }
       outcome.look = k
       outcome.events = events
       outcome.patients = entered
       outcome.duration = cutoff
-      outcome.hazardRatio = Foundation.exp(-z * (1 + r) / (r * Double(events)).squareRoot())
+      outcome.hazardRatio = Foundation.exp(-logRankZ * (1 + r) / (r * Double(events)).squareRoot())
       if z >= efficacy {
         outcome.reason = .efficacy
         break
       }
-      if plan.boundaries.sided == 2, z <= -efficacy {
+      if plan.boundaries.sided == 2, harmZ <= -efficacy {
         outcome.reason = .harm
         break
       }

@@ -38,7 +38,14 @@ public struct PowerCurvePlot: Sendable {
   public var title: String
 
   /// A plot.
-  public init(points: [Point], alpha: Double, maxEvents: Double, title: String = "Simulated power and expected events (simulated data)") {
+  /// The label of the x axis: the scenario parameter in ``Point/hazardRatio`` (by default the true hazard ratio).
+  public let axis: String
+
+  public init(
+    points: [Point], alpha: Double, maxEvents: Double, title: String = "Simulated power and expected events (simulated data)",
+    axis: String = "true hazard ratio"
+  ) {
+    self.axis = axis
     self.points = points.filter { $0.hazardRatio.isFinite && $0.power.isFinite }.sorted { $0.hazardRatio < $1.hazardRatio }
     self.alpha = alpha
     self.maxEvents = maxEvents
@@ -82,7 +89,7 @@ public struct PowerCurvePlot: Sendable {
         canvas.text(SVGNumber.string(t, decimals: 3), x: x(t), y: top + Self.panel + 17, anchor: .middle, "class=\"osst-tick\"")
       }
       canvas.text(label, x: Self.left - 48, y: top + Self.panel / 2, anchor: .middle, "class=\"osst-label\"", rotate: -90)
-      canvas.text("true hazard ratio", x: (Self.left + Self.right) / 2, y: top + Self.panel + 36, anchor: .middle, "class=\"osst-label\"")
+      canvas.text(axis, x: (Self.left + Self.right) / 2, y: top + Self.panel + 36, anchor: .middle, "class=\"osst-label\"")
       return y
     }
     let yP = panel(top: top1, ticks: [0, 0.2, 0.4, 0.6, 0.8, 1], high: 1, label: "P(reject H0)")
@@ -111,8 +118,9 @@ public struct PowerCurvePlot: Sendable {
       canvas.circle(cx: x(p.hazardRatio), cy: yE(p.expectedEvents), r: 3, "fill=\"#a8432a\"")
     }
     canvas.path(events, "fill=\"none\" stroke=\"#a8432a\" stroke-width=\"2\"")
-    let description = "Simulated power by hazard ratio: "
-      + points.map { "HR \(SVGNumber.string($0.hazardRatio, decimals: 3)) power \(SVGNumber.string($0.power, decimals: 3)), expected events \(SVGNumber.string($0.expectedEvents, decimals: 1))" }.joined(separator: "; ")
+    let short = axis == "true hazard ratio" ? "HR" : axis
+    let description = "Simulated power by \(axis): "
+      + points.map { "\(short) \(SVGNumber.string($0.hazardRatio, decimals: 3)) power \(SVGNumber.string($0.power, decimals: 3)), expected events \(SVGNumber.string($0.expectedEvents, decimals: 1))" }.joined(separator: "; ")
     return canvas.document(title: title, description: description)
   }
 }
