@@ -28,6 +28,7 @@ struct Report: ParsableCommand {
         osstats report Datasets/aml.csv --group x --output aml.html
         osstats report Datasets/simulated_trial_73.csv --group arm --strata stratum --output primary.md
         osstats report Datasets/simulated_trial_73.csv --group arm --design Datasets/design_simulated_trial.json --kind termination --output termination.html
+        osstats report grid.json --output power.html   (grid.json from osstats simulate --design ... --hr 0.5:1:0.05 --format json)
       """
   )
 
@@ -106,6 +107,7 @@ struct Report: ParsableCommand {
 
   func run() throws {
     try reportingFailures {
+      if input.file.lowercased().hasSuffix(".json") { return try simulationReport() }
       let loadedDesign = try design.map { try Monitor.loadDesign($0) }
       let plan = loadedDesign?.design
       var warnings = loadedDesign?.warnings ?? []
@@ -197,6 +199,35 @@ struct Report: ParsableCommand {
       }
       for w in report.allWarnings { warn(w) }
     }
+  }
+
+  /// The page of a simulated monitoring plan: DATA is the JSON of osstats simulate --design.
+  private func simulationReport() throws {
+    let bytes: Data
+    do {
+      bytes = try Data(contentsOf: URL(fileURLWithPath: input.file))
+    } catch {
+      throw Failure(ExitStatus.noInput, "\(input.file): cannot read: \(error.localizedDescription)")
+    }
+    let page: SimulationGridReport
+    do {
+      page = try SimulationGridReport(json: bytes, source: input.file, version: osstatsVersion)
+    } catch {
+      throw Failure(ExitStatus.data, error.description)
+    }
+    let writer = OutputOptions(format: nil, output: output)
+    switch resolvedFormat {
+    case .html: try writer.write(page.html())
+    case .json:
+      throw Failure(ExitStatus.usage, "\(input.file): a simulation report is HTML or Markdown; the JSON is the simulation's own output")
+    case .markdown:
+      let path = output ?? "report.md"
+      let url = URL(fileURLWithPath: path)
+      let rendered = page.markdown(plotBaseName: url.deletingPathExtension().lastPathComponent)
+      let plots = rendered.files.map { (url.deletingLastPathComponent().appendingPathComponent($0.name).path, $0.contents) }
+      try OutputOptions.writeFiles(plots + [(path, rendered.text)])
+    }
+    for w in page.warnings { warn(w) }
   }
 
   /// True when the data have a `simulated` column that says yes (or true, 1) on every row.

@@ -23,7 +23,9 @@ struct Simulate: ParsableCommand {
       never die (one value, or control,experimental; the hazard ratio acts on the uncured); \
       --accrual-times 0,6,42 with --accrual-intensity 5,15 for piecewise accrual (rpact's \
       accrualTime and accrualIntensity, patients per month: they give the number of patients \
-      unless --n is given, when they are relative); --dropout r or r_control,r_experimental. The same --seed gives the same bytes on every run and thread count: trial i uses \
+      unless --n is given, when they are relative); --dropout r or r_control,r_experimental.
+
+      The same --seed gives the same bytes on every run and thread count: trial i uses \
       the Xoshiro256** stream derived from (seed, i).
 
       Without --trials, writes one trial's analysis data set (id, stratum, arm, entry, time, \
