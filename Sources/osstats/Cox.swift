@@ -109,10 +109,10 @@ struct Cox: ParsableCommand {
     guard confLevel > 0 && confLevel < 1 else { throw ValidationError("--conf-level must lie between 0 and 1") }
     guard maxIterations >= 1 else { throw ValidationError("--max-iterations must be at least 1") }
     guard epsilon > 0 && epsilon < 1 else { throw ValidationError("--epsilon must lie between 0 and 1") }
-    for pair in reference?.values ?? [] where !pair.contains("=") {
+    for pair in reference?.values ?? [] where !pair.contains("=") || pair.hasPrefix("=") {
       throw ValidationError("--reference takes column=level, not '\(pair)'")
     }
-    for pair in predict?.values ?? [] where !pair.contains("=") {
+    for pair in predict?.values ?? [] where !pair.contains("=") || pair.hasPrefix("=") {
       throw ValidationError("--predict takes column=value, not '\(pair)'")
     }
     if ties == .exact && (robust || cluster != nil || residuals != nil || predict != nil || phTest) {
@@ -129,7 +129,8 @@ struct Cox: ParsableCommand {
 
   static func pairs(_ list: NameList?) -> [(String, String)] {
     (list?.values ?? []).map { p in
-      let parts = p.split(separator: "=", maxSplits: 1).map(String.init)
+      // Empty pieces kept: "=" is ["", ""], never an empty array.
+      let parts = p.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
       return (parts[0], parts.count > 1 ? parts[1] : "")
     }
   }
