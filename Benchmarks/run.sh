@@ -35,6 +35,9 @@ km_workloads=(
 sim_trials=100000
 sim_r_trials=500
 sim_py_trials=200
+# Simulated monitoring plans (issue 12): osstats trials and rpact getSimulationSurvival iterations.
+plan_trials=100000
+plan_rpact_trials=100000
 
 # One BLAS thread for both tools (R here links Debian's OpenBLAS, pthread build).
 export OPENBLAS_NUM_THREADS=1
@@ -45,6 +48,8 @@ for tool in swift Rscript python3 /usr/bin/time awk sha256sum timeout; do
 done
 Rscript -e 'suppressPackageStartupMessages(library(survival))' ||
   { echo "run.sh: R package survival is required" >&2; exit 1; }
+Rscript -e 'suppressPackageStartupMessages(library(rpact))' ||
+  { echo "run.sh: R package rpact is required (apt-get install r-cran-rpact)" >&2; exit 1; }
 python3 -c 'import lifelines' ||
   { echo "run.sh: Python package lifelines is required (pip install lifelines)" >&2; exit 1; }
 root="$(cd "$here/.." && pwd)"
@@ -321,6 +326,48 @@ random numbers, so powers and hazard ratios agree only within Monte Carlo error
 EOF
 )
 
+# ---- Simulated monitoring plans per second (issue 12) ------------------------------------------
+echo "== simulated monitoring plans"
+plan_design="$root/Datasets/design_simulated_trial.json"
+plan_args=(simulate --design "$plan_design" --trials "$plan_trials" --hr 0.6 --seed 1 --format json)
+t_start=$(now)
+/usr/bin/time -v -o "$logs/plan.osstats1.time" "$cli" "${plan_args[@]}" --threads 1 >"$logs/plan.osstats1.json"
+plan_os1_s=$(since "$t_start")
+t_start=$(now)
+/usr/bin/time -v -o "$logs/plan.osstats.time" "$cli" "${plan_args[@]}" >"$logs/plan.osstats.json"
+plan_os_s=$(since "$t_start")
+echo "   rpact getSimulationSurvival ($plan_rpact_trials iterations)"
+/usr/bin/time -v -o "$logs/plan.rpact.time" Rscript "$here/plan_bench.R" "$plan_design" "$plan_rpact_trials" 1 \
+  >"$logs/plan.rpact.txt"
+plan_os1_rate=$(awk -v t="$plan_trials" -v s="$plan_os1_s" 'BEGIN { printf "%.0f", t / s }')
+plan_os_rate=$(awk -v t="$plan_trials" -v s="$plan_os_s" 'BEGIN { printf "%.0f", t / s }')
+plan_r_rate=$(value trials_per_second "$logs/plan.rpact.txt")
+plan_r_whole=$(awk '/Elapsed \(wall clock\)/ { n = split($NF, a, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + a[i]; print s }' "$logs/plan.rpact.time")
+plan_same=$(diff <(grep -v '"command"' "$logs/plan.osstats1.json") <(grep -v '"command"' "$logs/plan.osstats.json") >/dev/null && echo yes || echo NO)
+plan_jnum() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); s=d["scenarios"][0] if "scenarios" in d else d; print(s[sys.argv[2]])' "$1" "$2"; }
+echo "   osstats 1 thread ${plan_os1_rate}/s, default ${plan_os_rate}/s; rpact ${plan_r_rate}/s"
+plan_section=$(cat <<EOF
+Plan: \`Datasets/design_simulated_trial.json\` (written by \`osstats design\`): two looks at 61 and 121
+events, Lan–DeMets O'Brien–Fleming-type efficacy bounds, one-sided alpha 0.025; 142 patients
+entering uniformly over 42 months; exponential survival, control median 6 months, hazard ratio 0.6;
+no dropout.
+
+| | trials | time | trials / second | osstats / rpact | power (overall rejection) | expected events |
+|---|---|---|---|---|---|---|
+| osstats, \`--threads 1\` | $(group "$plan_trials") | $(fmt_s "$plan_os1_s") (whole process) | **$(group "$plan_os1_rate")** | $(ratio "$plan_os1_rate" "$plan_r_rate") | $(printf '%.5f' "$(plan_jnum "$logs/plan.osstats1.json" overall_rejection)") | $(printf '%.3f' "$(plan_jnum "$logs/plan.osstats1.json" expected_events)") |
+| osstats, default threads ($(nproc) cores) | $(group "$plan_trials") | $(fmt_s "$plan_os_s") (whole process) | **$(group "$plan_os_rate")** | $(ratio "$plan_os_rate" "$plan_r_rate") | same; output identical to \`--threads 1\`: $plan_same | |
+| rpact $(value rpact "$logs/plan.rpact.txt") \`getSimulationSurvival\` | $(group "$plan_rpact_trials") | $(fmt_s "$(value loop_seconds "$logs/plan.rpact.txt")") (the call only; whole process $(fmt_s "$plan_r_whole")) | **$(fmt_rate "$plan_r_rate")** | 1 | $(value overall_rejection "$logs/plan.rpact.txt") | $(value expected_events "$logs/plan.rpact.txt") |
+
+osstats is the command \`osstats ${plan_args[*]}\` (plus \`--threads 1\` in the first row), timed
+as a whole process: per trial it draws the patients (permuted blocks of 4, random uniform entry),
+cuts the data at each look's event count, computes the log-rank z and applies the boundaries
+recomputed at the observed events. rpact's call (\`plan_bench.R\`) simulates the same plan with
+its own conventions (fixed entry grid, alternating allocation), so the powers agree within
+Monte Carlo error (±$(awk -v p="$(value overall_rejection "$logs/plan.rpact.txt")" -v n="$plan_rpact_trials" 'BEGIN { printf "%.4f", 2 * sqrt(2 * p * (1 - p) / n) }') for the difference at these counts) and the expected
+events within about one event (see Datasets/References/plan_simulation_reference.R).
+EOF
+)
+
 # ---- osstats km on a small file: process wall time (issue 5) ----------------------------------
 echo "== osstats km Datasets/aml.csv (20 runs) and Rscript survfit (5 runs)"
 cli_times=()
@@ -350,6 +397,20 @@ targets=$(cat <<EOF
 | \`osstats km Datasets/aml.csv --group x\` < 20 ms, process wall time, median of 20 (R's Rscript ~1 s, median of 5) | $(fmt_s "$cli_t") | $(fmt_s "$r_cli_t") | | $(mark "$cli_t" 0.020 lt) |
 EOF
 )
+
+targets12=$(cat <<EOF
+| target | measured | rpact measured | status |
+|---|---|---|---|
+| fixed design (73 patients; KM medians, log-rank, stratified log-rank, Cox HR): ≥ 150,000 trials/s on $(nproc) cores | $(group "$sim_os_rate")/s | | $(mark "$sim_os_rate" 150000 ge) |
+| the same on one thread: ≥ 75,000 trials/s | $(group "$sim_os1_rate")/s | | $(mark "$sim_os1_rate" 75000 ge) |
+| two-look group-sequential plan: ≥ 100,000 trials/s on $(nproc) cores | $(group "$plan_os_rate")/s | $(fmt_rate "$plan_r_rate")/s | $(mark "$plan_os_rate" 100000 ge) |
+EOF
+)
+# The section of Benchmarks/input.sh (issue 11) is kept from the previous file.
+input_section=""
+if [ -f "$results" ]; then
+  input_section=$(awk '/input benchmark: begin/ { keep = 1 } keep { print } /input benchmark: end/ { keep = 0 }' "$results")
+fi
 
 run_seconds=$(( $(date +%s) - run_start ))
 cpu=$(awk -F': ' '/^model name/ { m = $2 } /^cpu family/ { f = $2 } /^model\t/ { d = $2 }
@@ -407,6 +468,7 @@ EOF
     printf '\n%s\n' "$s"
   done
   printf '\n## Simulated trials per second\n\n%s\n' "$sim_section"
+  printf '\n## Simulated monitoring plans per second (issue 12)\n\n%s\n' "$plan_section"
   cat <<EOF
 
 ## Start-up: \`osstats km\` on a small file
@@ -419,7 +481,12 @@ median **$(fmt_s "$r_cli_t")** of 5 runs. Ratio $(ratio "$r_cli_t" "$cli_t").
 ## Targets from issue 5
 
 $targets
+
+## Targets from issue 12
+
+$targets12
 EOF
+  if [ -n "$input_section" ]; then printf '\n%s\n' "$input_section"; fi
 } >"$results"
 
 echo "== wrote $results (${run_seconds} s)"

@@ -57,12 +57,25 @@ public func runTrials<A: TrialAccumulator>(
   count: Int, control: MonteCarloControl = .init(), empty: A, simulate: @escaping @Sendable (Int) -> A.Outcome,
   emit: (@Sendable (Int, A.Outcome) -> Void)? = nil
 ) -> MonteCarloResult<A> {
+  runTrials(
+    count: count, control: control, empty: empty, workspace: {}, simulate: { i, _ in simulate(i) }, emit: emit)
+}
+
+/// ``runTrials(count:control:empty:simulate:emit:)`` with a workspace per thread: each worker
+/// makes one with `workspace` and passes it to every trial it simulates, so that buffers are
+/// reused across trials. The outcome must still depend on the index alone, never on what earlier
+/// trials left in the workspace.
+public func runTrials<A: TrialAccumulator, W>(
+  count: Int, control: MonteCarloControl = .init(), empty: A, workspace: @escaping @Sendable () -> W,
+  simulate: @escaping @Sendable (Int, inout W) -> A.Outcome, emit: (@Sendable (Int, A.Outcome) -> Void)? = nil
+) -> MonteCarloResult<A> {
   let total = max(0, count)
   let chunk = 512
   let chunks = (total + chunk - 1) / chunk
   let workers = max(1, min(control.threads ?? ProcessInfo.processInfo.activeProcessorCount, max(1, chunks)))
   let state = OrderedMerge(total: empty)
   let work: @Sendable (Int) -> Void = { _ in
+    var space = workspace()
     while true {
       if let stop = control.shouldStop, stop() { return }
       guard let c = state.claim(below: chunks) else { return }
@@ -72,7 +85,7 @@ public func runTrials<A: TrialAccumulator>(
       let hi = min(total, lo + chunk)
       if emit != nil { kept.reserveCapacity(hi - lo) }
       for i in lo..<hi {
-        let outcome = simulate(i)
+        let outcome = simulate(i, &space)
         partial.add(outcome)
         if emit != nil { kept.append(outcome) }
       }

@@ -203,7 +203,10 @@ public struct SequentialSimulation: Sendable {
     self.seed = seed
     let run = runTrials(
       count: trials, control: control, empty: SequentialTally(looks: plan.lookEvents.count),
-      simulate: { i in Self.trial(design: design, plan: plan, test: test, seed: seed, index: UInt64(i)) }, emit: emit)
+      workspace: { LookScratch(test: test) },
+      simulate: { i, scratch in
+        Self.trial(design: design, plan: plan, test: test, seed: seed, index: UInt64(i), scratch: &scratch)
+      }, emit: emit)
     requested = run.requested
     done = run.done
     tally = run.summary
@@ -213,27 +216,30 @@ public struct SequentialSimulation: Sendable {
   public static func trial(
     design: TrialSimulationDesign, plan: MonitoringPlan, test: LookTest, seed: UInt64, index: UInt64
   ) -> SequentialTrialOutcome {
+    var scratch = LookScratch(test: test)
+    return trial(design: design, plan: plan, test: test, seed: seed, index: index, scratch: &scratch)
+  }
+
+  /// One trial in `scratch`'s buffers (the same outcome as without them).
+  static func trial(
+    design: TrialSimulationDesign, plan: MonitoringPlan, test: LookTest, seed: UInt64, index: UInt64,
+    scratch: inout LookScratch
+  ) -> SequentialTrialOutcome {
     var generator = Xoshiro256StarStar.stream(seed: seed, index: index)
-    let patients = drawPatients(design: design, generator: &generator)
-    var dates: [Double] = []
-    dates.reserveCapacity(patients.count)
+    drawPatients(design: design, generator: &generator, into: &scratch.trial)
+    let patients = scratch.trial.patients
+    scratch.trial.dates.removeAll(keepingCapacity: true)
     var lastFollowUp = 0.0
     for p in patients {
-      if p.eventObserved { dates.append(p.entry + p.eventTime) }
+      if p.eventObserved { scratch.trial.dates.append(p.entry + p.eventTime) }
       lastFollowUp = max(lastFollowUp, p.followUpEnd)
     }
-    dates.sort()
+    if scratch.weighted == nil { scratch.logRank.prepare(patients: patients) }
     let r = plan.allocation
     var zs: [Double] = []
     var outcome = SequentialTrialOutcome(
       look: 0, reason: .final, events: 0, patients: 0, duration: 0, z: [], hazardRatio: .nan, targetNotReached: false)
     let stratified = test == .stratified && design.strata.count > 1
-    var kernel = LogRankKernel(capacity: patients.count)
-    var weighted: WeightedLookKernel? = nil
-    switch test {
-    case .flemingHarrington, .maxCombo: weighted = WeightedLookKernel(test: test, capacity: patients.count)
-    default: break
-    }
     for k in plan.lookEvents.indices {
       let target = plan.lookEvents[k]
       var cutoff: Double
@@ -241,13 +247,14 @@ public struct SequentialSimulation: Sendable {
       var efficacy = plan.efficacyZ[k]
       var futility = plan.futilityZ[k]
       var final = k == plan.lookEvents.count - 1
-      if dates.count >= target {
-        cutoff = dates[target - 1]
+      let eventCount = scratch.trial.dates.count
+      if eventCount >= target {
+        cutoff = selectAscending(&scratch.trial.dates, rank: target - 1)
       } else {
         // Every event there will be has happened: this look is the final analysis.
         let previous = k > 0 ? plan.lookEvents[k - 1] : 0
-        guard dates.count > previous else { break }
-        events = dates.count
+        guard eventCount > previous else { break }
+        events = eventCount
         cutoff = lastFollowUp
         efficacy = plan.finalEfficacyZ(earlier: Array(plan.lookEvents[..<k]), events: events)
         futility = nil
@@ -258,13 +265,15 @@ public struct SequentialSimulation: Sendable {
       let harmZ: Double
       let logRankZ: Double
       var statistic: Double
-      let thresholds = [Normal.upperTail(efficacy)] + (futility.map { [Normal.upperTail($0)] } ?? [])
-      if let result = weighted?.evaluate(
+      let thresholds =
+        scratch.weighted == nil
+        ? [] : [Normal.upperTail(efficacy)] + (futility.map { [Normal.upperTail($0)] } ?? [])
+      if let result = scratch.weighted?.evaluate(
         patients: patients, cutoff: cutoff, twoSided: plan.boundaries.sided == 2, thresholds: thresholds)
       {
         (z, harmZ, logRankZ, statistic) = (result.z, result.harmZ, result.logRankZ, result.statistic)
       } else {
-        z = kernel.favourableZ(patients: patients, cutoff: cutoff, stratified: stratified)
+        z = scratch.logRank.favourableZ(patients: patients, cutoff: cutoff, stratified: stratified)
         (harmZ, logRankZ, statistic) = (z, z, z)
       }
       zs.append(statistic)
@@ -295,24 +304,89 @@ public struct SequentialSimulation: Sendable {
   }
 }
 
+/// The buffers of one thread simulating monitoring plans, reused from trial to trial.
+struct LookScratch {
+  var trial = TrialScratch()
+  var logRank = LogRankKernel(capacity: 0)
+  var weighted: WeightedLookKernel?
+
+  init(test: LookTest) {
+    switch test {
+    case .flemingHarrington, .maxCombo: weighted = WeightedLookKernel(test: test, capacity: 0)
+    default: weighted = nil
+    }
+  }
+}
+
 /// The two-arm log-rank statistic of simulated patients cut at a calendar time, with the
 /// hypergeometric variance for tied times (as R's survdiff), summed over strata when stratified.
 /// Arm 0 is the control; any other arm counts as experimental.
 struct LogRankKernel {
-  private var rows: [(time: Double, stratum: Int32, arm: UInt8, event: UInt8)] = []
+  typealias Row = (time: Double, stratum: Int32, arm: UInt8, event: UInt8)
+  private var rows: [Row] = []
+  private var scratch: [Row] = []
+  /// (latent follow-up min(event, dropout), patient index), ascending: sorted once per trial.
+  private var latent: [(time: Double, index: Int32)] = []
+  private var latentScratch: [(time: Double, index: Int32)] = []
+  private var counts: [Int] = []
+  private var ownTime: [Bool] = []
+  private var strataStarts: [Int] = []
 
   init(capacity: Int) { rows.reserveCapacity(capacity) }
 
+  /// Sorts the trial's patients by latent follow-up, once for all its looks.
+  mutating func prepare(patients: [SimulatedPatient]) {
+    latent.removeAll(keepingCapacity: true)
+    for (i, p) in patients.enumerated() { latent.append((min(p.eventTime, p.dropoutTime), Int32(i))) }
+    bucketSort(&latent, scratch: &latentScratch, counts: &counts) { $0.time }
+  }
+
   /// (E − O)/√V of the experimental arm: positive when it has fewer deaths than expected; NaN
-  /// when V = 0.
+  /// when V = 0. The patients must be those of the last ``prepare(patients:)``.
+  ///
+  /// The rows at the look come out sorted by time without a sort: a patient's follow-up is either
+  /// its latent time (an event or dropout by the cut-off), in the order of ``prepare(patients:)``,
+  /// or the time to the cut-off c − entry, ascending in reverse entry (id) order; the two runs are
+  /// merged, then grouped by stratum by a stable counting pass.
   mutating func favourableZ(patients: [SimulatedPatient], cutoff: Double, stratified: Bool) -> Double {
     rows.removeAll(keepingCapacity: true)
-    for p in patients where p.entry <= cutoff {
-      let event = p.eventObserved && p.entry + p.eventTime <= cutoff
-      let time = event ? p.eventTime : min(p.eventTime, p.dropoutTime, cutoff - p.entry)
-      rows.append((time, stratified ? Int32(p.stratum) : 0, p.arm == 0 ? 0 : 1, event ? 1 : 0))
+    let n = patients.count
+    if ownTime.count < n { ownTime = Array(repeating: false, count: n) }
+    for i in 0..<n { ownTime[i] = false }
+    // The patients whose follow-up ends by the cut-off, in latent order.
+    scratch.removeAll(keepingCapacity: true)
+    for (time, index) in latent {
+      let p = patients[Int(index)]
+      guard let o = p.observation(at: cutoff), o.time == time else { continue }
+      ownTime[Int(index)] = true
+      scratch.append((time, Int32(p.stratum), p.arm == 0 ? 0 : 1, o.event ? 1 : 0))
     }
-    rows.sort { $0.stratum != $1.stratum ? $0.stratum < $1.stratum : $0.time < $1.time }
+    // Merged with those censored at the cut-off, ascending c − entry.
+    var a = 0
+    var id = n - 1
+    while id >= 0 {
+      let p = patients[id]
+      guard p.entry <= cutoff, !ownTime[id] else {
+        id -= 1
+        continue
+      }
+      let time = cutoff - p.entry
+      while a < scratch.count && scratch[a].time <= time {
+        rows.append(scratch[a])
+        a += 1
+      }
+      rows.append((time, Int32(p.stratum), p.arm == 0 ? 0 : 1, 0))
+      id -= 1
+    }
+    while a < scratch.count {
+      rows.append(scratch[a])
+      a += 1
+    }
+    if stratified {
+      groupByStratum()
+    } else {
+      for i in rows.indices { rows[i].stratum = 0 }
+    }
     var observedMinusExpected = 0.0
     var variance = 0.0
     var start = 0
@@ -354,6 +428,23 @@ struct LogRankKernel {
       start = end
     }
     return variance > 0 ? -observedMinusExpected / variance.squareRoot() : .nan
+  }
+
+  /// Reorders the time-sorted rows stratum by stratum, keeping the time order within each.
+  private mutating func groupByStratum() {
+    var strata = 0
+    for r in rows { strata = max(strata, Int(r.stratum) + 1) }
+    guard strata > 1 else { return }
+    strataStarts.removeAll(keepingCapacity: true)
+    for _ in 0...strata { strataStarts.append(0) }
+    for r in rows { strataStarts[Int(r.stratum) + 1] += 1 }
+    for s in 0..<strata { strataStarts[s + 1] += strataStarts[s] }
+    scratch.removeAll(keepingCapacity: true)
+    scratch.append(contentsOf: rows)
+    for r in scratch {
+      rows[strataStarts[Int(r.stratum)]] = r
+      strataStarts[Int(r.stratum)] += 1
+    }
   }
 }
 

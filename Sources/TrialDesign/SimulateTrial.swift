@@ -1,3 +1,5 @@
+import Survival
+
 /// Simulates one trial of `design`, reproducibly: the result depends only on (`design`, `seed`,
 /// `index`), never on other trials or on threads.
 ///
@@ -37,43 +39,62 @@ public func simulateTrial(design: TrialSimulationDesign, seed: UInt64, index: UI
   return cut(patients, design: design, seed: seed, index: index)
 }
 
+/// The buffers of one simulating thread, reused from trial to trial so that a trial allocates
+/// nothing: the patients drawn, a scratch of dates, the permuted blocks and the two-arm kernel.
+struct TrialScratch {
+  var patients: [SimulatedPatient] = []
+  var dates: [Double] = []
+  var sortScratch: [Double] = []
+  var counts: [Int] = []
+  var blocks: [Int] = []
+  var blockPositions: [Int] = []
+  var kernel = TwoArmKernel()
+}
+
 /// Steps 1 and 2 of ``simulateTrial(design:seed:index:)``: every randomized patient with its
 /// latent times, in id order, before any cut-off.
 func drawPatients(design: TrialSimulationDesign, generator: inout Xoshiro256StarStar) -> [SimulatedPatient] {
+  var scratch = TrialScratch()
+  drawPatients(design: design, generator: &generator, into: &scratch)
+  return scratch.patients
+}
+
+/// ``drawPatients(design:generator:)`` into `scratch.patients` (the same draws in the same order).
+func drawPatients(design: TrialSimulationDesign, generator: inout Xoshiro256StarStar, into scratch: inout TrialScratch) {
   let n = design.patients
+  scratch.dates.removeAll(keepingCapacity: true)
+  for _ in 0..<n { scratch.dates.append(design.accrual.entryTime(quantile: generator.uniform())) }
+  bucketSort(&scratch.dates, scratch: &scratch.sortScratch, counts: &scratch.counts) { $0 }
 
-  var entries = [Double](repeating: 0, count: n)
-  for i in 0..<n { entries[i] = design.accrual.entryTime(quantile: generator.uniform()) }
-  entries.sort()
-
-  let levelCounts = design.factors.map(\.levels.count)
   let b = design.blockSize
-  var blocks = [[Int]](repeating: [], count: design.strata.count)
-  var blockPositions = [Int](repeating: b, count: design.strata.count)
-  var patients: [SimulatedPatient] = []
-  patients.reserveCapacity(n)
+  let strata = design.strata.count
+  if scratch.blocks.count != strata * b { scratch.blocks = Array(repeating: 0, count: strata * b) }
+  scratch.blockPositions.removeAll(keepingCapacity: true)
+  for _ in 0..<strata { scratch.blockPositions.append(b) }
+  scratch.patients.removeAll(keepingCapacity: true)
+  scratch.patients.reserveCapacity(n)
 
   for i in 0..<n {
     var stratum = 0
-    for (f, cumulative) in design.cumulativePrevalences.enumerated() {
+    for cumulative in design.cumulativePrevalences {
       let u = generator.uniform()
       var level = 0
       while level < cumulative.count - 1, u >= cumulative[level] { level += 1 }
-      stratum = stratum * levelCounts[f] + level
+      stratum = stratum * cumulative.count + level
     }
 
-    if blockPositions[stratum] == b {
-      var block = design.blockTemplate
+    let base = stratum * b
+    if scratch.blockPositions[stratum] == b {
+      for j in 0..<b { scratch.blocks[base + j] = design.blockTemplate[j] }
       var position = b - 1
       while position > 0 {
-        block.swapAt(position, generator.integer(below: position + 1))
+        scratch.blocks.swapAt(base + position, base + generator.integer(below: position + 1))
         position -= 1
       }
-      blocks[stratum] = block
-      blockPositions[stratum] = 0
+      scratch.blockPositions[stratum] = 0
     }
-    let arm = blocks[stratum][blockPositions[stratum]]
-    blockPositions[stratum] += 1
+    let arm = scratch.blocks[base + scratch.blockPositions[stratum]]
+    scratch.blockPositions[stratum] += 1
 
     let eventTime = design.survival[stratum][arm].sample(using: &generator)
     let dropoutTime: Double
@@ -81,56 +102,48 @@ func drawPatients(design: TrialSimulationDesign, generator: inout Xoshiro256Star
     case .none: dropoutTime = .infinity
     case .exponential(let rate): dropoutTime = generator.exponential() / rate
     }
-    patients.append(
+    scratch.patients.append(
       SimulatedPatient(
-        id: i + 1, stratum: stratum, arm: arm, entry: entries[i], eventTime: eventTime,
+        id: i + 1, stratum: stratum, arm: arm, entry: scratch.dates[i], eventTime: eventTime,
         dropoutTime: dropoutTime, observation: nil))
   }
-  return patients
+}
+
+/// The calendar cut-off of `design` for drawn patients (see ``simulateTrial(design:seed:index:)``)
+/// and, for an event-driven cut-off, whether the target was reached. `dates` is scratch.
+func cutoff(
+  of patients: [SimulatedPatient], design: TrialSimulationDesign, dates: inout [Double]
+) -> (time: Double, targetReached: Bool?) {
+  switch design.cutoff {
+  case .calendar(let time):
+    return (time, nil)
+  case .events(let target):
+    dates.removeAll(keepingCapacity: true)
+    var lastFollowUp = 0.0
+    for p in patients {
+      if p.eventObserved { dates.append(p.entry + p.eventTime) }
+      lastFollowUp = max(lastFollowUp, p.followUpEnd)
+    }
+    guard dates.count >= target else { return (lastFollowUp, false) }
+    return (selectAscending(&dates, rank: target - 1), true)
+  }
 }
 
 /// The cut-off of ``simulateTrial(design:seed:index:)``, applied to drawn patients.
 func cut(_ drawn: [SimulatedPatient], design: TrialSimulationDesign, seed: UInt64, index: UInt64) -> SimulatedTrial {
   var patients = drawn
-  let n = patients.count
-  let cutoffTime: Double
-  var targetReached: Bool? = nil
-  switch design.cutoff {
-  case .calendar(let time):
-    cutoffTime = time
-  case .events(let target):
-    var eventDates: [Double] = []
-    eventDates.reserveCapacity(n)
-    var lastFollowUp = 0.0
-    for p in patients {
-      if p.eventObserved { eventDates.append(p.entry + p.eventTime) }
-      lastFollowUp = max(lastFollowUp, p.followUpEnd)
-    }
-    if eventDates.count >= target {
-      eventDates.sort()
-      cutoffTime = eventDates[target - 1]
-      targetReached = true
-    } else {
-      cutoffTime = lastFollowUp
-      targetReached = false
-    }
-  }
+  var dates: [Double] = []
+  let (cutoffTime, targetReached) = cutoff(of: patients, design: design, dates: &dates)
 
   var events = 0
   var excluded = 0
   for i in patients.indices {
-    let p = patients[i]
-    guard p.entry <= cutoffTime else {
+    guard let o = patients[i].observation(at: cutoffTime) else {
       excluded += 1
       continue
     }
-    if p.eventObserved, p.entry + p.eventTime <= cutoffTime {
-      patients[i].observation = .init(time: p.eventTime, event: true)
-      events += 1
-    } else {
-      let time = min(p.eventTime, p.dropoutTime, cutoffTime - p.entry)
-      patients[i].observation = .init(time: time, event: false)
-    }
+    patients[i].observation = o
+    if o.event { events += 1 }
   }
 
   return SimulatedTrial(

@@ -31,6 +31,15 @@ public struct SimulatedPatient: Sendable, Equatable {
   /// dropout.
   @inline(__always) public var eventObserved: Bool { eventTime <= dropoutTime && eventTime < .infinity }
 
+  /// What the analysis at calendar time `cutoff` sees (nil: entered after it): the event when it
+  /// is observed by then (entry + event time ≤ cut-off), else censoring at the first of the event
+  /// time, dropout and the cut-off.
+  @inline(__always) public func observation(at cutoff: Double) -> Observation? {
+    guard entry <= cutoff else { return nil }
+    if eventObserved, entry + eventTime <= cutoff { return Observation(time: eventTime, event: true) }
+    return Observation(time: min(eventTime, dropoutTime, cutoff - entry), event: false)
+  }
+
   /// The calendar end of the patient's follow-up without a cut-off, entry + min(event, dropout),
   /// or the entry date when both are infinite (a cured patient who never drops out).
   @inline(__always) public var followUpEnd: Double {

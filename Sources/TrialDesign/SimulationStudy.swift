@@ -66,7 +66,9 @@ public struct SimulationStudy: Sendable {
     let empty = SimulationTally(alpha: alpha, oneSided: oneSided, stratified: design.strata.count > 1)
     let run = runTrials(
       count: trials, control: control, empty: empty,
-      simulate: { i in Self.analyse(simulateTrial(design: design, seed: seed, index: UInt64(i))) }, emit: emit)
+      workspace: { TrialScratch() },
+      simulate: { i, scratch in Self.simulate(design: design, seed: seed, index: UInt64(i), scratch: &scratch) },
+      emit: emit)
     requested = run.requested
     done = run.done
     summary = SimulationSummary(run.summary)
@@ -82,25 +84,52 @@ public struct SimulationStudy: Sendable {
 
   /// The analysis of one simulated trial.
   public static func analyse(_ trial: SimulatedTrial) -> TrialOutcome {
-    let rows = trial.analysed
-    let design = trial.design
+    var kernel = TwoArmKernel(capacity: trial.patients.count)
+    for p in trial.patients {
+      guard let o = p.observation else { continue }
+      kernel.append(time: o.time, event: o.event, arm: p.arm, stratum: p.stratum)
+    }
+    return analyse(
+      &kernel, design: trial.design, events: trial.eventsAtCutoff, cutoff: trial.cutoffTime,
+      targetReached: trial.eventTargetReached ?? true)
+  }
+
+  /// Trial `index` simulated and analysed in `scratch`'s buffers: the outcome of
+  /// `analyse(simulateTrial(design:seed:index:))`, without building the trial.
+  static func simulate(design: TrialSimulationDesign, seed: UInt64, index: UInt64, scratch: inout TrialScratch)
+    -> TrialOutcome
+  {
+    var generator = Xoshiro256StarStar.stream(seed: seed, index: index)
+    drawPatients(design: design, generator: &generator, into: &scratch)
+    let (cutoffTime, reached) = cutoff(
+      of: scratch.patients, design: design, dates: &scratch.dates)
+    scratch.kernel.removeAll()
+    var events = 0
+    for p in scratch.patients {
+      guard let o = p.observation(at: cutoffTime) else { continue }
+      if o.event { events += 1 }
+      scratch.kernel.append(time: o.time, event: o.event, arm: p.arm, stratum: p.stratum)
+    }
+    return analyse(&scratch.kernel, design: design, events: events, cutoff: cutoffTime, targetReached: reached ?? true)
+  }
+
+  /// The outcome from a kernel holding the analysed patients.
+  static func analyse(
+    _ kernel: inout TwoArmKernel, design: TrialSimulationDesign, events: Int, cutoff: Double, targetReached: Bool
+  ) -> TrialOutcome {
     var outcome = TrialOutcome.empty
-    outcome.events = trial.eventsAtCutoff
-    outcome.analysisTime = trial.cutoffTime
-    outcome.targetReached = trial.eventTargetReached ?? true
-    guard
-      let data = try? SurvivalData(
-        time: rows.map { $0.observation?.time ?? 0 }, event: rows.map { $0.observation?.event ?? false },
-        group: rows.map(\.arm), groupLabels: design.arms.map(\.name), stratum: rows.map(\.stratum),
-        strataLabels: design.strata.map(\.label)),
-      let c = try? TwoArmComparison(data: data)
-    else { return outcome }
+    outcome.events = events
+    outcome.analysisTime = cutoff
+    outcome.targetReached = targetReached
+    guard design.arms.count == 2, case .success(let c) = kernel.compare(stratified: design.strata.count > 1) else {
+      return outcome
+    }
     outcome.z = c.logRankZ
     outcome.p = c.logRankP
     outcome.stratifiedZ = c.stratifiedLogRankZ
     outcome.stratifiedP = c.stratifiedLogRankP
     outcome.hazardRatio = c.hazardRatio
-    outcome.medians = c.medians
+    outcome.medians = [c.median0, c.median1]
     outcome.analysable = true
     return outcome
   }

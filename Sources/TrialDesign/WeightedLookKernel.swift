@@ -64,10 +64,9 @@ struct WeightedLookKernel {
   /// one-sided p values of the look's boundaries (where MaxCombo's p must be accurate).
   mutating func evaluate(patients: [SimulatedPatient], cutoff: Double, twoSided: Bool, thresholds: [Double] = []) -> Result {
     rows.removeAll(keepingCapacity: true)
-    for p in patients where p.entry <= cutoff {
-      let event = p.eventObserved && p.entry + p.eventTime <= cutoff
-      let time = event ? p.eventTime : min(p.eventTime, p.dropoutTime, cutoff - p.entry)
-      rows.append((time, p.arm == 0 ? 0 : 1, event ? 1 : 0))
+    for p in patients {
+      guard let o = p.observation(at: cutoff) else { continue }
+      rows.append((o.time, p.arm == 0 ? 0 : 1, o.event ? 1 : 0))
     }
     rows.sort { $0.time < $1.time }
     let m = components.count
