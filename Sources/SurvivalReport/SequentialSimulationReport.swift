@@ -125,7 +125,8 @@ public struct SequentialSimulationReport: Sendable, RenderedReport {
       ("test", .string(first?.test.name)), ("test_description", .string(first.map(testLabel))),
       ("alpha", .number(first?.plan.boundaries.alpha)), ("sided", .int(first?.plan.boundaries.sided ?? 1)),
       ("binding_futility", .bool(first?.plan.boundaries.bindingFutility ?? false)),
-      ("max_events", .int(first?.plan.maxEvents ?? 0)),
+      // A grid over --events gives each scenario its own maximum (its max_events parameter).
+      ("max_events", Set(scenarios.map(\.simulation.plan.maxEvents)).count > 1 ? .null : .int(first?.plan.maxEvents ?? 0)),
       ("model", .object(model)),
     ]
     if scenarios.count == 1, let s = scenarios.first {
@@ -139,6 +140,16 @@ public struct SequentialSimulationReport: Sendable, RenderedReport {
 
   private func f(_ v: Double?) -> String { NumberFormat.significant(v, digits: 4) }
 
+  /// The looks: their events, or with a grid over the maximum events the fractions of each.
+  private var looksText: String {
+    guard let s = first else { return "" }
+    if Set(scenarios.map(\.simulation.plan.maxEvents)).count > 1 {
+      let fractions = s.plan.boundaries.fractions.map { f($0) }
+      return "information fractions \(fractions.joined(separator: ", ")) of each scenario's max_events (ceiling(t x max_events) events)"
+    }
+    return "\(s.plan.lookEvents.map(String.init).joined(separator: ", ")) events (max \(s.plan.maxEvents))"
+  }
+
   private var headerLines: [String] {
     guard let s = first else { return [] }
     let b = s.plan.boundaries
@@ -146,7 +157,7 @@ public struct SequentialSimulationReport: Sendable, RenderedReport {
     var out = [
       "Simulated monitoring plan (simulated data, not trial results): \(requested) trials per scenario of \(s.design.patients) patients, seed \(s.seed)"
         + (interrupted ? "; INTERRUPTED: \(scenarios.map { String($0.simulation.done) }.joined(separator: ", ")) trials done" : ""),
-      "Plan: \(designSource.map { $0 + ", " } ?? "")\(s.plan.lookEvents.count) looks at \(s.plan.lookEvents.map(String.init).joined(separator: ", ")) events (max \(s.plan.maxEvents)); \(sided) alpha \(f(b.alpha)); futility \(b.futilityZ.allSatisfy { $0 == nil } ? "none" : (b.bindingFutility ? "binding" : "non-binding (stopping at it in every trial)"))",
+      "Plan: \(designSource.map { $0 + ", " } ?? "")\(s.plan.lookEvents.count) looks at \(looksText); \(sided) alpha \(f(b.alpha)); futility \(b.futilityZ.allSatisfy { $0 == nil } ? "none" : (b.bindingFutility ? "binding" : "non-binding (stopping at it in every trial)"))",
       "Model: " + model.map { "\($0.0.replacingOccurrences(of: "_", with: " ")) \(Self.plain($0.1))" }.joined(separator: "; ")
         + "; test: \(testLabel(s))",
     ]
@@ -262,7 +273,7 @@ public struct SequentialSimulationReport: Sendable, RenderedReport {
     var axis: (String, (Scenario) -> Double) = ("true hazard ratio", { $0.hazardRatio })
     if Set(scenarios.map(\.hazardRatio)).count <= 1, let names = scenarios.first?.parameters.map(\.name) {
       for (k, name) in names.enumerated() where Set(scenarios.map { $0.parameters[k].value }).count > 1 {
-        axis = (name == "delay" ? "delay of the effect (months)" : name, { $0.parameters[k].value })
+        axis = (Self.axisLabel(name), { $0.parameters[k].value })
         break
       }
     }
@@ -272,8 +283,17 @@ public struct SequentialSimulationReport: Sendable, RenderedReport {
         analytic: s.analytic, expectedEvents: s.summary.expectedEvents)
     }
     let alpha = first?.plan.boundaries.alpha ?? 0.025
-    let maxEvents = Double(first?.plan.maxEvents ?? 0)
+    let maxEvents = Double(scenarios.map(\.simulation.plan.maxEvents).max() ?? 0)
     return PowerCurvePlot(points: points, alpha: alpha, maxEvents: maxEvents, axis: axis.0).svg()
+  }
+
+  /// The label of a power-curve axis for a scenario parameter.
+  static func axisLabel(_ name: String) -> String {
+    switch name {
+    case "delay": return "delay of the effect (months)"
+    case "max_events": return "maximum events"
+    default: return name
+    }
   }
 
   /// The header of the per-trial CSV (`--trial-output`).

@@ -42,7 +42,7 @@ public struct SimulationGridReport: Sendable {
   public let version: String
 
   /// The keys of a scenario that are its parameters (besides `hr`).
-  static let parameterKeys = ["delay", "patients"]
+  static let parameterKeys = ["delay", "patients", "max_events"]
 
   /// Reads a document; `source` names it in messages and on the page.
   public init(json: Data, source: String, version: String) throws(Failure) {
@@ -76,7 +76,10 @@ public struct SimulationGridReport: Sendable {
     guard root["simulated"] as? Bool == true else { throw fail("\"simulated\" is not true") }
     self.scenarios = scenarios
     alpha = root["alpha"] as? Double ?? 0.025
-    maxEvents = root["max_events"] as? Double ?? 0
+    // A grid over the maximum events has no single maximum: the largest scenario's.
+    maxEvents =
+      root["max_events"] as? Double
+      ?? scenarios.compactMap { s in s.parameters.first { $0.name == "max_events" }?.value }.max() ?? 0
     warnings = (root["warnings"] as? [String]) ?? []
     func text(_ v: Any?) -> String? {
       switch v {
@@ -114,7 +117,7 @@ public struct SimulationGridReport: Sendable {
     let names = scenarios[0].parameters.map(\.name)
     if Set(scenarios.map { $0.parameters[0].value }).count <= 1 {
       for k in names.indices.dropFirst() where Set(scenarios.map { $0.parameters.count > k ? $0.parameters[k].value : .nan }).count > 1 {
-        axis = (k, names[k] == "delay" ? "delay of the effect (months)" : names[k])
+        axis = (k, SequentialSimulationReport.axisLabel(names[k]))
         break
       }
     }

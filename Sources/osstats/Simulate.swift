@@ -100,8 +100,8 @@ struct Simulate: ParsableCommand {
   @Option(parsing: .unconditional, help: "Exponential dropout rate per month, one value or control,experimental (default: 0, or the design's). Example: --dropout 0.01")
   var dropout: NumberList?
 
-  @Option(parsing: .unconditional, help: "Analyse when this many events have occurred. Example: --events 60")
-  var events: Int?
+  @Option(parsing: .unconditional, help: "Analyse when this many events have occurred; with --design the maximum events, the looks at the design's information fractions of it (a list or range runs a grid). Example: --events 60")
+  var events: ValueGrid?
 
   @Option(parsing: .unconditional, help: "Analyse at this calendar time (months from the first entry). Example: --cutoff 54")
   var cutoff: Double?
@@ -167,15 +167,19 @@ struct Simulate: ParsableCommand {
       else {
         throw ValidationError("give --n, --median-control, --hr and --accrual (or --design FILE, which has them)")
       }
-      for (name, grid) in [("--hr", hr), ("--delay", delay), ("--n", n)] where (grid?.values.count ?? 0) > 1 {
+      for (name, grid) in [("--hr", hr), ("--delay", delay), ("--n", n), ("--events", events)]
+      where (grid?.values.count ?? 0) > 1 {
         throw ValidationError("\(name) takes one value here; a list or range (a grid) needs --design")
       }
       if looks != nil || test != nil || plot != nil || rho != nil || gamma != nil {
         throw ValidationError("--looks, --test, --rho, --gamma and --plot go with --design")
       }
     } else {
-      if events != nil || cutoff != nil {
-        throw ValidationError("--events and --cutoff do not go with --design: the looks are the design's (change them with --looks)")
+      if cutoff != nil {
+        throw ValidationError("--cutoff does not go with --design: the looks are at event counts (change them with --looks or --events)")
+      }
+      if events != nil, let looks = looks?.values, !looks.allSatisfy({ $0 > 0 && $0 <= 1 }) {
+        throw ValidationError("--events sets the maximum events, the looks at fractions of it: give --looks as information fractions, not event counts")
       }
       guard trials != nil else { throw ValidationError("--design simulates many trials: give --trials N") }
     }
@@ -239,8 +243,12 @@ struct Simulate: ParsableCommand {
       }
     }
     if let k = weibullShape, !(k > 0 && k <= 100) { throw ValidationError("--weibull-shape must be positive and at most 100, not \(k.shortDescription)") }
-    if let e = events, !(1...10_000_000).contains(e) { throw ValidationError("--events must be a whole number from 1 to 10000000, not \(e)") }
-    if let e = events, let n = n?.values.first, Double(e) > n { throw ValidationError("--events \(e) exceeds the \(n.shortDescription) patients (--n)") }
+    for e in events?.values ?? [] where !(e >= 1 && e <= 10_000_000 && e == e.rounded()) {
+      throw ValidationError("--events must be a whole number from 1 to 10000000, not \(e.shortDescription)")
+    }
+    if let e = events?.values.max(), let n = n?.values.min(), e > n {
+      throw ValidationError("--events \(e.shortDescription) exceeds the \(n.shortDescription) patients (--n)")
+    }
     if let c = cutoff, !(c > 0 && c.isFinite) { throw ValidationError("--cutoff must be a positive number of months, not \(c.shortDescription)") }
     if let t = trials, !(1...1_000_000_000_000).contains(t) { throw ValidationError("--trials must be a whole number from 1 to 10^12, not \(t)") }
     if let t = threads, !(1...1024).contains(t) { throw ValidationError("--threads must be from 1 to 1024, not \(t)") }
@@ -282,6 +290,8 @@ struct Simulate: ParsableCommand {
     var patients: Int
     var hazardRatio: Double
     var delay: Double
+    /// Index of the scenario's monitoring plan (an --events grid has one per maximum).
+    var plan = 0
   }
 
   /// Whether the survival model is proportional hazards (so that the design's analytic power applies).
@@ -420,7 +430,7 @@ struct Simulate: ParsableCommand {
     let scenario = Scenario(patients: patients, hazardRatio: hr?.values.first ?? 1, delay: delay?.values.first ?? 0)
     let design = try trialDesign(
       scenario, medianControl: medianControl, accrual: accrual, dropout: dropout?.values ?? [0],
-      ratio: try commandLineRatio() ?? [1, 1], cutoff: events.map { .events($0) } ?? .calendar(cutoff ?? .infinity))
+      ratio: try commandLineRatio() ?? [1, 1], cutoff: events?.values.first.map { .events(Int($0)) } ?? .calendar(cutoff ?? .infinity))
     guard let trials else {
       let trial = simulateTrial(design: design, seed: seed, index: 0)
       try output.write(trial.csv())
@@ -501,20 +511,27 @@ struct Simulate: ParsableCommand {
         lookEvents = looks.map { Int($0) }
       }
     }
-    guard let last = lookEvents.last, let fewest = patientGrid.min(), last <= fewest else {
-      throw ValidationError("the final look's \(lookEvents.last ?? 0) events exceed the \(patientGrid.min() ?? 0) patients")
-    }
-    let monitoring: MonitoringPlan
-    do {
-      monitoring = try MonitoringPlan(
-        boundaries: boundaries, lookEvents: lookEvents, maxEvents: plan.maxEvents, allocation: allocation)
-    } catch {
-      throw ValidationError("the looks \(lookEvents.map(String.init).joined(separator: ",")) cannot be monitored: \(error.description)")
+    // The monitoring plan of each maximum number of events: the design's (or --looks'), or with
+    // --events the looks at the same information fractions of each maximum, ceiling(t_k · D).
+    let fractions = looks?.values ?? boundaries.fractions
+    var plans: [(maxEvents: Int, plan: MonitoringPlan)] = []
+    for d in events?.values.map({ Int($0) }) ?? [plan.maxEvents] {
+      let scaled = events == nil ? lookEvents : fractions.map { Int(($0 * Double(d)).rounded(.up)) }
+      guard let last = scaled.last, let fewest = patientGrid.min(), last <= fewest else {
+        throw ValidationError("the final look's \(scaled.last ?? 0) events exceed the \(patientGrid.min() ?? 0) patients")
+      }
+      do {
+        plans.append((d, try MonitoringPlan(boundaries: boundaries, lookEvents: scaled, maxEvents: d, allocation: allocation)))
+      } catch {
+        throw ValidationError("the looks \(scaled.map(String.init).joined(separator: ",")) cannot be monitored: \(error.description)")
+      }
     }
     var grid: [Scenario] = []
     for p in patientGrid {
-      for h in hr?.values ?? [plan.hazardRatio] {
-        for d in delay?.values ?? [0] { grid.append(Scenario(patients: p, hazardRatio: h, delay: d)) }
+      for e in plans.indices {
+        for h in hr?.values ?? [plan.hazardRatio] {
+          for d in delay?.values ?? [0] { grid.append(Scenario(patients: p, hazardRatio: h, delay: d, plan: e)) }
+        }
       }
     }
     let lookTest = self.lookTest
@@ -525,11 +542,14 @@ struct Simulate: ParsableCommand {
     let varied: [(String, (Scenario) -> Double)] =
       [("hr", { $0.hazardRatio })] + (delay != nil ? [("delay", { $0.delay })] : [])
       + ((n?.values.count ?? 0) > 1 ? [("patients", { Double($0.patients) })] : [])
+      + ((events?.values.count ?? 0) > 1 ? [("max_events", { Double(plans[$0.plan].maxEvents) })] : [])
     stream?.write(SequentialSimulationReport.trialHeader(parameters: varied.dropFirst().map(\.0)))
     for (k, point) in grid.enumerated() {
       let h = point.hazardRatio
+      let monitoring = plans[point.plan].plan
       let design = try trialDesign(
-        point, medianControl: median, accrual: accrualTime, dropout: dropoutRates, ratio: ratio, cutoff: .events(last))
+        point, medianControl: median, accrual: accrualTime, dropout: dropoutRates, ratio: ratio,
+        cutoff: .events(monitoring.lookEvents.last ?? monitoring.maxEvents))
       let parameters = varied.map { ($0.0, $0.1(point)) }
       let label = parameters.map { "\($0.0) \($0.1.shortDescription)" }.joined(separator: ", ")
       let progress = Progress(total: trials, label: grid.count > 1 ? "scenario \(k + 1)/\(grid.count) (\(label))" : nil)

@@ -42,6 +42,45 @@ import Testing
     #expect(text.stdout.contains("not applicable (non-proportional hazards)"))
   }
 
+  @Test("A grid over --events: looks at the design's fractions of each maximum, bounds recomputed there, power as rpact's")
+  func eventsGrid() throws {
+    let r = try osstats([
+      "simulate", "--design", "Datasets/design_simulated_trial.json", "--trials", "4000", "--hr", "0.6",
+      "--events", "61:121:30", "--seed", "2", "--format", "json",
+    ])
+    #expect(r.status == 0, "\(r.stderr)")
+    let doc = try json(r.stdout)
+    #expect(doc["max_events"] is NSNull)
+    let scenarios = try #require(doc["scenarios"] as? [[String: Any]])
+    let reference = try json(try String(contentsOfFile: "Datasets/References/events_grid_reference.json", encoding: .utf8))
+    let cases = try #require(reference["cases"] as? [[String: Any]])
+    #expect(scenarios.count == 3 && cases.count == 3)
+    for (s, c) in zip(scenarios, cases) {
+      let d = try #require(c["max_events"] as? Double)
+      #expect(s["max_events"] as? Double == d)
+      let looks = try #require(s["looks"] as? [[String: Any]])
+      #expect(looks.compactMap { $0["events"] as? Int } == (c["look_events"] as? [Int]))
+      // The efficacy z recomputed at the looks' fractions: rpact's critical values.
+      for (look, z) in zip(looks, try #require(c["critical_values"] as? [Double])) {
+        let mine = try #require(look["efficacy_z"] as? Double)
+        #expect(abs(mine - z) <= 1e-6 * z, "D \(d): \(mine) vs \(z)")
+      }
+      // Simulated power against rpact's analytic (Schoenfeld) power: 4 Monte Carlo se plus the
+      // approximation's error at these event counts (about 0.01).
+      let power = try #require(s["overall_rejection"] as? Double)
+      let se = try #require(s["overall_rejection_se"] as? Double)
+      let expected = try #require(c["overall_reject"] as? Double)
+      #expect(abs(power - expected) <= 4 * se + 0.015, "D \(d): \(power) vs \(expected)")
+    }
+    // Events beyond the patients, or with --looks as counts: usage errors, nothing written.
+    for arguments in [["--events", "100,150"], ["--events", "100", "--looks", "40,100"], ["--events", "60.5"]] {
+      let bad = try osstats(
+        ["simulate", "--design", "Datasets/design_simulated_trial.json", "--trials", "10", "--hr", "0.6"] + arguments)
+      #expect(bad.status == 64, "\(arguments): \(bad.stderr)")
+      #expect(bad.stdout.isEmpty && bad.stderr.split(separator: "\n").count <= 2, "\(arguments): \(bad.stderr)")
+    }
+  }
+
   @Test("A grid of nine hazard ratios: osstats report draws its power curve (HTML, and Markdown with the SVG beside it)")
   func gridReport() throws {
     let grid = temporary("grid.json")

@@ -61,7 +61,7 @@ import Testing
     (["--trials", "10", "--hr", "1:0.5:0.1"], 64, "--hr"),
     (["--trials", "10", "--looks", "30,60,121"], 64, "--looks gives 3 looks"),
     (["--trials", "10", "--n", "100"], 64, "exceed the 100 patients"),
-    (["--trials", "10", "--events", "60"], 64, "--events and --cutoff do not go with --design"),
+    (["--trials", "10", "--cutoff", "60"], 64, "--cutoff does not go with --design"),
     (["--hr", "0.6"], 64, "give --trials"),
   ] as [([String], Int32, String)])
   func badInput(arguments: [String], status: Int32, message: String) throws {
