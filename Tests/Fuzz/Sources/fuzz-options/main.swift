@@ -111,19 +111,26 @@ func exercise(_ output: OutputOptions) {
 }
 
 /// As Simulate.execute and executePlan before they simulate: the allocation ratio and the trial
-/// design of every hazard ratio (strata parsed), and for at most 64 patients one simulated trial.
+/// design of every scenario of the grid (strata parsed), and for at most 64 patients one
+/// simulated trial.
 func exercise(_ simulate: Simulate) throws {
   let ratio = try simulate.commandLineRatio() ?? [1, 1]
-  let patients = simulate.n ?? 64
+  let patientGrid = (simulate.n?.values ?? [64]).compactMap { Int(exactly: $0) }
   let hazardRatios = simulate.hr?.values ?? [0.7]
+  let delays = simulate.delay?.values ?? [0]
   let cutoff: TrialSimulationDesign.AnalysisCutoff =
-    simulate.events.map { .events($0) } ?? .calendar(simulate.cutoff ?? .infinity)
-  for h in hazardRatios {
-    let design = try simulate.trialDesign(
-      patients: patients, medianControl: simulate.medianControl ?? 6, hazardRatio: h, accrual: simulate.accrual ?? 12,
-      dropout: simulate.dropout ?? 0, ratio: ratio, cutoff: cutoff)
-    if patients <= 64 && hazardRatios.count == 1 {
-      _ = simulateTrial(design: design, seed: simulate.seed, index: 0).csv()
+    simulate.events?.values.first.flatMap { Int(exactly: $0) }.map { .events($0) }
+    ?? .calendar(simulate.cutoff ?? .infinity)
+  for patients in patientGrid.prefix(4) {
+    for h in hazardRatios.prefix(4) {
+      for d in delays.prefix(4) {
+        let design = try simulate.trialDesign(
+          .init(patients: patients, hazardRatio: h, delay: d), medianControl: simulate.medianControl ?? 6,
+          accrual: simulate.accrual ?? 12, dropout: simulate.dropout?.values ?? [0], ratio: ratio, cutoff: cutoff)
+        if patients <= 64 {
+          _ = simulateTrial(design: design, seed: simulate.seed, index: 0).csv()
+        }
+      }
     }
   }
 }
