@@ -11,12 +11,8 @@ public struct CoxReport: Sendable {
   public let input: InputSummary
   /// The osstats version.
   public let version: String
-  /// Robust standard errors, when asked for (the robust variance's diagonal).
-  public var robustVariance: Matrix?
-  /// With a robust variance: the Wald test on it, and the robust score test (R reports both).
-  public var robustTests: (wald: ChiSquareTest?, score: ChiSquareTest?)?
-  /// Profile-likelihood limits per column (nil entries: not reached), when asked for.
-  public var profileLimits: [(lower: Double?, upper: Double?)]?
+  /// The coefficient table, the variance used and the tests (``CoxModel/inference(robust:intervals:residuals:)``).
+  public var inference: CoxInference
   /// Harrell's concordance and its standard error.
   public var concordance: (value: Double, stdErr: Double)?
   /// Proportional-hazards test: transform, per term (name, chisq, df, p), global.
@@ -33,28 +29,17 @@ public struct CoxReport: Sendable {
     self.model = model
     self.input = input
     self.version = version
+    inference = model.inference()
   }
 
-  private var level: Double { model.options.confidenceLevel }
-  private var z: Double { Normal.criticalValue(level: level) }
+  private var level: Double { inference.level }
+  private var robustVariance: Matrix? { inference.robustVariance }
+  private var profile: Bool { inference.intervals == .profileLikelihood }
 
-  /// The standard errors used for z, p and the Wald limits: robust when computed.
-  private var usedSE: [Double] {
-    if let r = robustVariance { return (0..<model.coefficients.count).map { r[$0, $0].squareRoot() } }
-    return model.standardErrors
-  }
-
-  private func term(_ j: Int) -> (coef: Double, se: Double, z: Double, p: Double, lower: Double, upper: Double) {
-    let b = model.coefficients[j]
-    let se = usedSE[j]
-    let zz = b / se
-    var lower = exp(b - z * se)
-    var upper = exp(b + z * se)
-    if let pl = profileLimits?[j] {
-      lower = pl.lower.map(exp) ?? 0
-      upper = pl.upper.map(exp) ?? .infinity
-    }
-    return (b, se, zz, Normal.twoSidedP(zz), lower, upper)
+  /// Row `j` of the coefficient table, an open profile limit shown as 0 or ∞.
+  private func term(_ j: Int) -> (coef: Double, hr: Double, se: Double, robustSE: Double?, z: Double, p: Double, lower: Double, upper: Double) {
+    let c = inference.coefficients[j]
+    return (c.coefficient, c.hazardRatio, c.usedStandardError, c.robustStandardError, c.z, c.p, c.lower ?? 0, c.upper ?? .infinity)
   }
 
   private var allWarnings: [String] {
@@ -67,7 +52,7 @@ public struct CoxReport: Sendable {
     if !model.converged {
       w.append("Newton-Raphson did not converge in \(model.iterations) iterations; the last good iterate is reported")
     }
-    return w + warnings
+    return w + inference.warnings + warnings
   }
 
   // MARK: JSON
@@ -76,12 +61,12 @@ public struct CoxReport: Sendable {
   public func json() -> String {
     let terms: [JSONValue] = model.columnNames.indices.map { j in
       let t = term(j)
-      let robust = robustVariance.map { $0[j, j].squareRoot() }
+      let robust = t.robustSE
       return .object([
-        ("term", .string(model.columnNames[j])), ("coef", .number(t.coef)), ("exp_coef", .number(exp(t.coef))),
+        ("term", .string(model.columnNames[j])), ("coef", .number(t.coef)), ("exp_coef", .number(t.hr)),
         ("se", .number(model.standardErrors[j])), ("robust_se", .number(robust)), ("z", .number(t.z)),
         ("p", .number(t.p)), ("hr_lower", .number(t.lower)), ("hr_upper", .number(t.upper)),
-        ("ci_method", .string(profileLimits == nil ? "wald" : "profile-likelihood")),
+        ("ci_method", .string(inference.intervals.rawValue)),
         ("infinite", .bool(model.infiniteCoefficients.contains(model.columnNames[j]))),
       ])
     }
@@ -105,12 +90,12 @@ public struct CoxReport: Sendable {
         "tests",
         .object([
           ("lr", test(model.likelihoodRatioTest)),
-          ("wald", test(robustTests?.wald ?? model.waldTest)),
+          ("wald", test(inference.waldTest)),
           ("score", test(model.scoreTest)),
-          ("robust_score", robustTests?.score.map(test) ?? .null),
+          ("robust_score", inference.robustScoreTest.map(test) ?? .null),
         ])
       ),
-      ("wald_variance", .string(robustTests?.wald == nil ? "model" : "robust")),
+      ("wald_variance", .string(inference.waldUsesRobustVariance ? "robust" : "model")),
       ("concordance", .number(concordance?.value)), ("concordance_se", .number(concordance?.stdErr)),
       ("iterations", .int(model.iterations)), ("converged", .bool(model.converged)),
       ("infinite_coefficients", .array(model.infiniteCoefficients.map(JSONValue.string))),
@@ -186,7 +171,7 @@ public struct CoxReport: Sendable {
       let x = term(j)
       var row = [
         model.columnNames[j] + (model.infiniteCoefficients.contains(model.columnNames[j]) ? " (*)" : ""),
-        NumberFormat.significant(x.coef), NumberFormat.significant(exp(x.coef)),
+        NumberFormat.significant(x.coef), NumberFormat.significant(x.hr),
         NumberFormat.significant(model.standardErrors[j]),
       ]
       if robustVariance != nil { row.append(NumberFormat.significant(x.se)) }
@@ -202,7 +187,7 @@ public struct CoxReport: Sendable {
     for j in model.columnNames.indices {
       let x = term(j)
       t.add([
-        model.columnNames[j], NumberFormat.significant(exp(x.coef)), NumberFormat.significant(x.lower, missing: "0"),
+        model.columnNames[j], NumberFormat.significant(x.hr), NumberFormat.significant(x.lower, missing: "0"),
         NumberFormat.significant(x.upper, missing: "Inf"),
       ])
     }
@@ -219,16 +204,16 @@ public struct CoxReport: Sendable {
     }
     lines += [
       line("Likelihood ratio test", model.likelihoodRatioTest),
-      line(robustTests?.wald == nil ? "Wald test" : "Wald test (robust variance)", robustTests?.wald ?? model.waldTest),
+      line(inference.waldUsesRobustVariance ? "Wald test (robust variance)" : "Wald test", inference.waldTest),
       line("Score (logrank) test", model.scoreTest),
     ]
-    if let rs = robustTests?.score { lines.append(line("Robust score test", rs)) }
+    if let rs = inference.robustScoreTest { lines.append(line("Robust score test", rs)) }
     lines += [
       "Log-likelihood: null \(NumberFormat.significant(model.loglikNull, digits: 6)), model \(NumberFormat.significant(model.loglik, digits: 6)); \(model.iterations) iteration\(model.iterations == 1 ? "" : "s")\(model.converged ? ", converged" : ", NOT converged")",
     ]
     if robustVariance != nil { lines.append("z and p use the robust standard error (no small-sample correction, as R)") }
     lines.append(
-      "Hazard-ratio intervals: \(profileLimits == nil ? "Wald, exp(coef ± z·se)" : "profile likelihood")")
+      "Hazard-ratio intervals: \(profile ? "profile likelihood" : "Wald, exp(coef ± z·se)")")
     return lines
   }
 
@@ -297,8 +282,8 @@ public struct CoxReport: Sendable {
     for j in model.columnNames.indices {
       let t = term(j)
       out += [
-        CSV.field(model.columnNames[j]), NumberFormat.full(t.coef), NumberFormat.full(exp(t.coef)),
-        NumberFormat.full(model.standardErrors[j]), NumberFormat.full(robustVariance.map { $0[j, j].squareRoot() }),
+        CSV.field(model.columnNames[j]), NumberFormat.full(t.coef), NumberFormat.full(t.hr),
+        NumberFormat.full(model.standardErrors[j]), NumberFormat.full(t.robustSE),
         NumberFormat.full(t.z), NumberFormat.full(t.p), NumberFormat.full(t.lower), NumberFormat.full(t.upper),
       ].joined(separator: ",") + "\r\n"
     }

@@ -7,8 +7,8 @@ import Survival
 public struct FirthCoxReport: Sendable {
   /// The model.
   public let model: FirthCoxModel
-  /// Profile penalized-likelihood limits per coefficient (nil: not reached).
-  public let limits: [(lower: Double?, upper: Double?)]
+  /// The coefficient table, with profile penalized-likelihood limits (nil: not reached).
+  public let coefficients: [CoxCoefficient]
   /// Where the data came from.
   public let input: InputSummary
   /// The osstats version.
@@ -20,21 +20,16 @@ public struct FirthCoxReport: Sendable {
 
   /// A report.
   public init(
-    model: FirthCoxModel, limits: [(lower: Double?, upper: Double?)], input: InputSummary, version: String,
-    level: Double
+    model: FirthCoxModel, input: InputSummary, version: String, level: Double
   ) {
     self.model = model
-    self.limits = limits
+    coefficients = model.coefficientTable(level: level)
     self.input = input
     self.version = version
     self.level = level
   }
 
-  private func row(_ j: Int) -> (coef: Double, se: Double, z: Double, p: Double, lower: Double?, upper: Double?) {
-    let b = model.coefficients[j]
-    let se = model.standardErrors[j]
-    return (b, se, b / se, Normal.twoSidedP(b / se), limits[j].lower.map(exp), limits[j].upper.map(exp))
-  }
+  private func row(_ j: Int) -> CoxCoefficient { coefficients[j] }
 
   /// The JSON document.
   public func json() -> String {
@@ -42,8 +37,8 @@ public struct FirthCoxReport: Sendable {
     let terms: [JSONValue] = model.columnNames.indices.map { j in
       let r = row(j)
       return .object([
-        ("term", .string(model.columnNames[j])), ("coef", .number(r.coef)), ("exp_coef", .number(exp(r.coef))),
-        ("se", .number(r.se)), ("z", .number(r.z)), ("p", .number(r.p)), ("hr_lower", .number(r.lower)),
+        ("term", .string(model.columnNames[j])), ("coef", .number(r.coefficient)), ("exp_coef", .number(r.hazardRatio)),
+        ("se", .number(r.standardError)), ("z", .number(r.z)), ("p", .number(r.p)), ("hr_lower", .number(r.lower)),
         ("hr_upper", .number(r.upper)), ("ci_method", .string("profile penalized likelihood")),
       ])
     }
@@ -70,11 +65,11 @@ public struct FirthCoxReport: Sendable {
     for j in model.columnNames.indices {
       let r = row(j)
       coef.add([
-        model.columnNames[j], NumberFormat.significant(r.coef), NumberFormat.significant(exp(r.coef)),
-        NumberFormat.significant(r.se), NumberFormat.significant(r.z), NumberFormat.significant(r.p, digits: 3),
+        model.columnNames[j], NumberFormat.significant(r.coefficient), NumberFormat.significant(r.hazardRatio),
+        NumberFormat.significant(r.standardError), NumberFormat.significant(r.z), NumberFormat.significant(r.p, digits: 3),
       ])
       ci.add([
-        model.columnNames[j], NumberFormat.significant(exp(r.coef)), NumberFormat.significant(r.lower, missing: "0"),
+        model.columnNames[j], NumberFormat.significant(r.hazardRatio), NumberFormat.significant(r.lower, missing: "0"),
         NumberFormat.significant(r.upper, missing: "Inf"),
       ])
     }
@@ -121,8 +116,8 @@ public struct FirthCoxReport: Sendable {
     for j in model.columnNames.indices {
       let r = row(j)
       out += [
-        CSV.field(model.columnNames[j]), NumberFormat.full(r.coef), NumberFormat.full(exp(r.coef)),
-        NumberFormat.full(r.se), NumberFormat.full(r.z), NumberFormat.full(r.p), NumberFormat.full(r.lower),
+        CSV.field(model.columnNames[j]), NumberFormat.full(r.coefficient), NumberFormat.full(r.hazardRatio),
+        NumberFormat.full(r.standardError), NumberFormat.full(r.z), NumberFormat.full(r.p), NumberFormat.full(r.lower),
         NumberFormat.full(r.upper),
       ].joined(separator: ",") + "\r\n"
     }

@@ -6,79 +6,67 @@ import TrialDesign
 /// design: observed against planned information, the boundary that applies under each reading,
 /// the decision, conditional and predictive power, repeated confidence intervals and, when a
 /// boundary is crossed or at the final analysis, stage-wise inference; with the nominal OS
-/// comparison beside it. Pure: beyond formatting it only orients the comparison (experimental :
-/// control), converts z to p-values and to the log-rank-based hazard ratio exp(−z(1+r)/√(rD)).
+/// comparison beside it. Pure: it formats the numbers of a ``MonitoringAnalysis``.
 public struct MonitorReport: Sendable, RenderedReport {
   /// What kind of analysis this is.
-  public enum Kind: String, Sendable {
-    case interim, final, termination
-  }
+  public typealias Kind = MonitoringAnalysis.Kind
 
-  /// Interim, final or termination.
-  public let kind: Kind
-  /// The plan read from the design file.
-  public let design: GroupSequentialDesign
+  /// The analysis.
+  public let analysis: MonitoringAnalysis
   /// The design file's name.
   public let designFile: String
   /// What was read.
   public let input: InputSummary
-  /// The nominal comparison (arms in sorted order, the second compared with the first).
-  public let comparison: TwoArmComparison
-  /// Index (0 or 1) of the experimental arm in `comparison.arms`.
-  public let experimental: Int
-  /// One analysis per reading: for a termination analysis the interim reading (when the observed
-  /// information is below the maximum) and the final reading.
-  public let readings: [SequentialAnalysis]
   /// Calendar cut-off applied to the data, if any.
   public let cutoff: String?
   /// The osstats version.
   public let version: String
   /// The command line, for reproduction.
   public let command: String
-  /// Warnings (also said on standard error by the CLI).
-  public var warnings: [String] = []
+  /// Warnings (also said on standard error by the CLI); the analysis's own to begin with.
+  public var warnings: [String]
 
   /// A report; see the properties for each argument.
-  public init(
-    kind: Kind, design: GroupSequentialDesign, designFile: String, input: InputSummary, comparison: TwoArmComparison,
-    experimental: Int, readings: [SequentialAnalysis], cutoff: String?, version: String, command: String
-  ) {
-    self.kind = kind
-    self.design = design
+  public init(analysis: MonitoringAnalysis, designFile: String, input: InputSummary, cutoff: String?, version: String, command: String) {
+    self.analysis = analysis
     self.designFile = designFile
     self.input = input
-    self.comparison = comparison
-    self.experimental = experimental
-    self.readings = readings
     self.cutoff = cutoff
     self.version = version
     self.command = command
+    warnings = analysis.warnings
   }
 
-  // MARK: - Derived quantities (orientation only)
+  // MARK: - The analysis's quantities
 
+  /// Interim, final or termination.
+  public var kind: Kind { analysis.kind }
+  /// The plan read from the design file.
+  public var design: GroupSequentialDesign { analysis.design }
+  /// The nominal comparison (arms in sorted order, the second compared with the first).
+  public var comparison: TwoArmComparison { analysis.comparison }
+  /// Index (0 or 1) of the experimental arm in `comparison.arms`.
+  public var experimental: Int { analysis.experimental }
+  /// One analysis per reading.
+  public var readings: [SequentialAnalysis] { analysis.readings }
   /// The control arm's label.
-  public var controlArm: String { comparison.arms[1 - experimental] }
+  public var controlArm: String { analysis.controlArm }
   /// The experimental arm's label.
-  public var experimentalArm: String { comparison.arms[experimental] }
+  public var experimentalArm: String { analysis.experimentalArm }
   /// Whether the log-rank test is stratified.
-  public var stratified: Bool { comparison.stratifiedLogRankZ != nil }
+  public var stratified: Bool { analysis.stratified }
   /// The primary log-rank z in the favourable direction (stratified when the data have strata).
-  public var favourableZ: Double { orient(comparison.stratifiedLogRankZ ?? comparison.logRankZ) }
+  public var favourableZ: Double { analysis.favourableZ }
   /// The unstratified log-rank z in the favourable direction.
-  public var favourableZUnstratified: Double { orient(comparison.logRankZ) }
-  private func orient(_ z: Double) -> Double { experimental == 1 ? -z : z }
+  public var favourableZUnstratified: Double { analysis.favourableZUnstratified }
   /// Cox hazard ratio experimental : control with its limits.
-  public var hazardRatio: (estimate: Double?, lower: Double?, upper: Double?) {
-    if experimental == 1 { return (comparison.hazardRatio, comparison.hazardRatioLower, comparison.hazardRatioUpper) }
-    return (comparison.hazardRatio.map { 1 / $0 }, comparison.hazardRatioUpper.map { 1 / $0 }, comparison.hazardRatioLower.map { 1 / $0 })
-  }
+  public var hazardRatio: (estimate: Double?, lower: Double?, upper: Double?) { analysis.hazardRatio }
   /// Observed events.
-  public var events: Int { comparison.events.reduce(0, +) }
+  public var events: Int { analysis.events }
   /// Patients analysed.
-  public var patients: Int { comparison.patients.reduce(0, +) }
+  public var patients: Int { analysis.patients }
   /// Observed events over the planned maximum.
-  public var informationFraction: Double { Double(events) / Double(design.maxEvents) }
+  public var informationFraction: Double { analysis.informationFraction }
 
   static let signConvention =
     "z > 0 favours the experimental arm (fewer deaths than expected under H0); hazard ratios are experimental : control"
@@ -119,7 +107,7 @@ public struct MonitorReport: Sendable, RenderedReport {
             .object([
               ("look", .int(l.number)), ("events", .number(l.events)), ("information_fraction", .number(l.informationFraction)),
               ("z", .number(l.z)), ("efficacy_z", .number(l.efficacyZ)), ("futility_z", .number(l.futilityZ)),
-              ("nominal_p", .number(Normal.upperTail(l.efficacyZ))), ("cumulative_alpha", .number(l.cumulativeAlpha)),
+              ("nominal_p", .number(l.nominalP)), ("cumulative_alpha", .number(l.cumulativeAlpha)),
               ("hr", .number(l.hazardRatio)), ("rci_lower", .number(l.rciLower)), ("rci_upper", .number(l.rciUpper)),
               ("repeated_p", .number(l.repeatedP)), ("repeated_p_capped", .bool(l.repeatedPCapped)),
               ("decision", .string(l.decision.rawValue)),
@@ -166,12 +154,11 @@ public struct MonitorReport: Sendable, RenderedReport {
     ])
     let z = favourableZ
     let logrank: JSONValue = .object([
-      ("z", .number(z)), ("p_one_sided", .number(Normal.upperTail(z))), ("p_two_sided", .number(Normal.twoSidedP(z))),
+      ("z", .number(z)), ("p_one_sided", .number(analysis.pOneSided)), ("p_two_sided", .number(analysis.pTwoSided)),
       ("z_unstratified", .number(favourableZUnstratified)),
-      ("p_two_sided_unstratified", .number(Normal.twoSidedP(favourableZUnstratified))),
+      ("p_two_sided_unstratified", .number(analysis.pTwoSidedUnstratified)),
     ])
-    let r = design.allocation
-    let logrankHR = Foundation.exp(-z * (1 + r) / (r * Double(max(events, 1))).squareRoot())
+    let logrankHR = analysis.logRankHazardRatio
     let method = "Cox (Efron ties)" + (comparison.coxStratified ? ", stratified" : "") + ", Wald interval"
     let hrJSON: JSONValue = .object([
       ("estimate", .number(hr.estimate)), ("lower", .number(hr.lower)), ("upper", .number(hr.upper)), ("level", .number(0.95)),
@@ -233,7 +220,7 @@ public struct MonitorReport: Sendable, RenderedReport {
       "Events: \(events) of \(design.maxEvents) planned (\(controlArm) \(comparison.events[1 - experimental]), \(experimentalArm) \(comparison.events[experimental])); information fraction \(f(informationFraction))")
     let test = stratified ? "Stratified log-rank" : "Log-rank"
     out.append(
-      "\(test) z = \(f(favourableZ)), one-sided p = \(NumberFormat.pValue(Normal.upperTail(favourableZ))), two-sided p = \(NumberFormat.pValue(Normal.twoSidedP(favourableZ)))"
+      "\(test) z = \(f(favourableZ)), one-sided p = \(NumberFormat.pValue(analysis.pOneSided)), two-sided p = \(NumberFormat.pValue(analysis.pTwoSided))"
         + (stratified ? "; unstratified z = \(f(favourableZUnstratified))" : ""))
     let hr = hazardRatio
     out.append(
@@ -250,7 +237,7 @@ public struct MonitorReport: Sendable, RenderedReport {
     for l in a.looks {
       t.add([
         String(l.number), f(l.events), f(l.informationFraction), String(format: "%.4f", l.z), String(format: "%.4f", l.efficacyZ),
-        NumberFormat.pValue(Normal.upperTail(l.efficacyZ)), f(l.cumulativeAlpha), f(l.hazardRatio),
+        NumberFormat.pValue(l.nominalP), f(l.cumulativeAlpha), f(l.hazardRatio),
         "\(f(l.rciLower)) to \(f(l.rciUpper))", (l.repeatedPCapped ? ">= " : "") + f(l.repeatedP),
         l.decision.rawValue.replacingOccurrences(of: "_", with: " "),
       ])

@@ -172,34 +172,29 @@ struct Cox: ParsableCommand {
       }
       var report = CoxReport(model: model, input: summary, version: osstatsVersion)
       report.levels = levels
-      let c = model.concordance(data)
+      let c = model.concordance()
       if c.concordance.isFinite { report.concordance = (c.concordance, c.stdErr) }
       if phTest {
         do {
-          let ph = try ProportionalHazardsTest(model: model, data: data, transform: phTransform)
+          let ph = try ProportionalHazardsTest(model: model, transform: phTransform)
           report.phTest = (ph.transform.rawValue, ph.terms.map { ($0.name, $0.chiSquare, $0.df, $0.p) }, ph.global)
         } catch let e as CoxError {
           throw Failure(ExitStatus.data, "\(name): --ph-test: \(e.message)")
         }
       }
-      // As R: non-integer case weights (sampling weights) make the robust variance the default.
-      let fractionalWeights = data.weights?.contains { $0 != $0.rounded() } ?? false
-      let useRobust = robust || cluster != nil || fractionalWeights
-      let res = (useRobust || residuals != nil) ? model.residuals(data) : nil
-      if useRobust {
-        let v = model.robustVariance(data, residuals: res)
-        report.robustVariance = v
-        report.robustTests = (model.robustWaldTest(v), model.robustScoreTest(data))
-        if fractionalWeights && !robust && cluster == nil {
-          report.warnings.append("non-integer case weights: robust standard errors are used, as R's coxph does")
-        }
-      }
-      if ci == .profile {
-        report.profileLimits = (0..<model.coefficients.count).map { model.profileLikelihoodInterval(data, column: $0, level: confLevel) }
-      }
+      let res = (robust || model.robustVarianceIsDefault || residuals != nil) ? model.residuals() : nil
+      report.inference = model.inference(variance: robust ? .robust : .automatic, intervals: ci == .profile ? .profileLikelihood : .wald, residuals: res)
       if let predict {
-        let profile = try Self.profile(Self.pairs(predict), request: request, levels: levels, columns: model.columnNames, file: name)
-        report.prediction = (Self.pairs(predict), model.predictSurvival(data, profile: profile, level: confLevel))
+        do throws(CoxDesign.ProfileError) {
+          let values = Dictionary(Self.pairs(predict), uniquingKeysWith: { $1 })
+          report.prediction = (Self.pairs(predict), try model.predictSurvival(at: values, level: confLevel))
+        } catch {
+          let message =
+            if case .missing(let names) = error {
+              "--predict needs a value for every covariate; missing \(names.joined(separator: ", "))"
+            } else { "--predict \(error)" }
+          throw Failure(ExitStatus.usage, "\(name): \(message)")
+        }
       }
       if let path = residuals, let res {
         try Self.writeResiduals(path, res, data: data, lines: loaded.lines, names: model.columnNames)
@@ -221,38 +216,9 @@ struct Cox: ParsableCommand {
     } catch {
       throw Failure(ExitStatus.data, "\(name): \(error.message)")
     }
-    let limits = (0..<model.coefficients.count).map { model.profileInterval(data, column: $0, level: confLevel) }
-    var report = FirthCoxReport(model: model, limits: limits, input: summary, version: osstatsVersion, level: confLevel)
+    var report = FirthCoxReport(model: model, input: summary, version: osstatsVersion, level: confLevel)
     if ties != .breslow && ties != .efron { report.warnings.append("Firth's method uses Breslow ties") }
     try output.write(report)
-  }
-
-  /// The design-column values of a covariate profile.
-  static func profile(
-    _ pairs: [(String, String)], request: CoxDesign.Request, levels: CoxDesign.Levels, columns: [String],
-    file: String
-  ) throws -> [Double] {
-    let given = Dictionary(pairs, uniquingKeysWith: { $1 })
-    let missing = request.covariates.filter { given[$0] == nil }
-    guard missing.isEmpty else {
-      throw Failure(ExitStatus.usage, "\(file): --predict needs a value for every covariate; missing \(missing.joined(separator: ", "))")
-    }
-    var values: [Double] = []
-    for c in request.covariates {
-      let v = given[c] ?? ""
-      if let lv = levels[c] {
-        guard lv.contains(v) else {
-          throw Failure(ExitStatus.usage, "\(file): --predict \(c)=\(v): no such level (levels: \(lv.joined(separator: ", ")))")
-        }
-        for level in lv.dropFirst() { values.append(level == v ? 1 : 0) }
-      } else {
-        guard let d = Double(v), d.isFinite else {
-          throw Failure(ExitStatus.usage, "\(file): --predict \(c)=\(v): \(c) is numeric")
-        }
-        values.append(d)
-      }
-    }
-    return values
   }
 
   static func writeResiduals(_ path: String, _ r: CoxResiduals, data: CoxData, lines: [Int], names: [String]) throws {

@@ -5,6 +5,8 @@ import SurvivalReport
 import TrialDesign
 
 /// Earlier looks given as EVENTS:Z pairs (`96:1.2,130:2.1`).
+extension Survival.TimeUnit: ExpressibleByArgument {}
+
 struct LookList: ExpressibleByArgument {
   let looks: [ObservedLook]
 
@@ -73,7 +75,7 @@ struct Monitor: ParsableCommand {
   var entry: String?
 
   @Option(name: .customLong("time-unit"), help: "Unit of the time column, needed when --cutoff is a date: days, weeks, months or years. Example: --time-unit days")
-  var timeUnit: TimeUnit?
+  var timeUnit: Survival.TimeUnit?
 
   @Option(name: .customLong("previous-looks"), help: "Earlier looks as EVENTS:Z (z in the favourable direction), in order. Example: --previous-looks 61:1.1")
   var previousLooks: LookList?
@@ -85,18 +87,6 @@ struct Monitor: ParsableCommand {
   var terminated = false
 
   @OptionGroup var output: OutputOptions
-
-  enum TimeUnit: String, ExpressibleByArgument {
-    case days, weeks, months, years
-    var days: Double {
-      switch self {
-      case .days: 1
-      case .weeks: 7
-      case .months: 30.4375
-      case .years: 365.25
-      }
-    }
-  }
 
   func validate() throws {
     if noStrata && strata != nil { throw ValidationError("--no-strata and --strata cannot be used together") }
@@ -117,9 +107,10 @@ struct Monitor: ParsableCommand {
       }
       var warnings = designWarnings + summary.warnings
       if let cutoff, let column = entryColumn {
-        let (data, dropped, censored) = try applyCutoff(cutoff, column: column, loaded: loaded)
-        loaded.data = data
+        let cut = try applyCutoff(cutoff, column: column, loaded: loaded)
+        loaded.data = cut.data
         summary = InputSummary(file: summary.file, sha256: summary.sha256, loaded: loaded)
+        let (dropped, censored) = (cut.notEntered, cut.censoredDeaths)
         warnings.append(
           "cut-off \(cutoff): \(dropped) patient\(dropped == 1 ? "" : "s") entered at or after it and are not counted; \(censored) death\(censored == 1 ? "" : "s") after it censored at the cut-off")
       }
@@ -127,19 +118,14 @@ struct Monitor: ParsableCommand {
       guard data.groupLabels.count == 2 else {
         throw Failure(ExitStatus.data, "\(input.displayName): monitor compares two arms; the group column has \(data.groupLabels.count)")
       }
-      let chosen = try Self.experimentalArm(experimental ?? plan.experimentalArm, labels: data.groupLabels, where: input.displayName)
-      let experimentalIndex = chosen.index
+      let chosen = try Self.experimentalArm(experimental ?? plan.experimentalArm, data: data, where: input.displayName)
       if let w = chosen.warning { warnings.append(w) }
-      let comparison: TwoArmComparison
-      do {
-        comparison = try TwoArmComparison(data: data)
-      } catch {
-        throw Failure(ExitStatus.data, "\(input.displayName): \((error as? LogRankError)?.message ?? "\(error)")")
-      }
-      var report = try Self.monitoring(
-        plan: plan, designFile: design, summary: summary, data: data, comparison: comparison, experimental: experimentalIndex,
-        previous: previousLooks?.looks ?? [], final: final, terminated: terminated, cutoff: cutoff, where: input.displayName)
-      if !strataColumns.isEmpty && comparison.stratifiedLogRankZ == nil {
+      let analysis = try Self.analysis(
+        plan: plan, data: data, experimental: chosen.index, previous: previousLooks?.looks ?? [], final: final, terminated: terminated,
+        where: input.displayName)
+      var report = MonitorReport(
+        analysis: analysis, designFile: design, input: summary, cutoff: cutoff, version: osstatsVersion, command: commandLine())
+      if !strataColumns.isEmpty && !analysis.stratified {
         warnings.append("the strata \(strataColumns.joined(separator: ", ")) hold one level only: the log-rank test is unstratified")
       }
       report.warnings = warnings + report.warnings
@@ -148,75 +134,32 @@ struct Monitor: ParsableCommand {
     }
   }
 
-  /// The monitoring analysis of `comparison` against `plan`: one reading, or both for a
-  /// termination analysis. Shared with `osstats report`.
-  static func monitoring(
-    plan: GroupSequentialDesign, designFile: String, summary: InputSummary, data: SurvivalData, comparison: TwoArmComparison,
-    experimental: Int, previous: [ObservedLook], final: Bool, terminated: Bool, cutoff: String?, where place: String
-  ) throws -> MonitorReport {
-    let rawZ = comparison.stratifiedLogRankZ ?? comparison.logRankZ
-    let z = experimental == 1 ? -rawZ : rawZ
-    let events = Double(comparison.events.reduce(0, +))
-    let history = previous + [ObservedLook(events: events, z: z)]
-    let b = plan.boundaries
-    var readings: [SequentialAnalysis] = []
-    let kind: MonitorReport.Kind
-    func analysis(_ reading: AnalysisReading?) throws -> SequentialAnalysis {
-      try SequentialAnalysis(
-        design: plan.boundaries, maxEvents: Double(plan.maxEvents), allocation: plan.allocation,
-        designHazardRatio: plan.hazardRatio, history: history, reading: reading)
-    }
+  /// The monitoring analysis of `data` against `plan`, its failures as messages about `place`.
+  /// Shared with `osstats report`.
+  static func analysis(
+    plan: GroupSequentialDesign, data: SurvivalData, experimental: Int, previous: [ObservedLook], final: Bool, terminated: Bool,
+    where place: String
+  ) throws -> MonitoringAnalysis {
     do {
-      if terminated {
-        kind = .termination
-        if events < Double(plan.maxEvents) && history.count < b.fractions.count {
-          readings.append(try analysis(.interim))
-        }
-        readings.append(try analysis(.final))
-      } else {
-        let a = try analysis(final ? .final : nil)
-        kind = a.reading == .final ? .final : .interim
-        readings.append(a)
-      }
-    } catch let e as GroupSequentialError {
-      throw Failure(ExitStatus.data, "\(place): \(e.description)")
-    }
-    var report = MonitorReport(
-      kind: kind, design: plan, designFile: designFile, input: summary, comparison: comparison, experimental: experimental,
-      readings: readings, cutoff: cutoff, version: osstatsVersion, command: commandLine())
-    report.warnings += oneArmStrata(data)
-    if b.efficacy.spendingFunction == nil {
-      report.warnings.append("\(b.efficacy.label): boundaries are not recomputed at the observed information; each look uses its planned z")
-    }
-    return report
-  }
-  /// Strata holding one arm only: they add nothing to the stratified test, yet their deaths count
-  /// in the information fraction.
-  static func oneArmStrata(_ data: SurvivalData) -> [String] {
-    guard data.strataLabels.count > 1 else { return [] }
-    var arms = Array(repeating: Set<Int>(), count: data.strataLabels.count)
-    var deaths = Array(repeating: 0, count: data.strataLabels.count)
-    for i in 0..<data.count {
-      arms[data.stratum[i]].insert(data.group[i])
-      if data.event[i] { deaths[data.stratum[i]] += 1 }
-    }
-    return data.strataLabels.indices.filter { arms[$0].count == 1 }.map { s in
-      "stratum \(data.strataLabels[s]) holds one arm only: it adds nothing to the stratified log-rank test, but its \(deaths[s]) deaths count in the information fraction"
+      return try MonitoringAnalysis(
+        design: plan, data: data, experimental: experimental, previous: previous, final: final, terminated: terminated)
+    } catch {
+      throw Failure(ExitStatus.data, "\(place): \(error.description)")
     }
   }
 
   /// The experimental arm: the one named (by --experimental or the design file), else the second
   /// in sorted order with a warning, since the sign of every one-sided result depends on it.
-  static func experimentalArm(_ name: String?, labels: [String], where place: String) throws -> (index: Int, warning: String?) {
-    if let name {
-      guard let i = labels.firstIndex(of: name) else {
-        throw Failure(ExitStatus.usage, "\(place): the experimental arm \(name) is not in the group column; its values are \(labels.joined(separator: ", "))")
-      }
-      return (i, nil)
+  static func experimentalArm(_ name: String?, data: SurvivalData, where place: String) throws -> (index: Int, warning: String?) {
+    guard let chosen = data.experimentalArm(named: name) else {
+      throw Failure(
+        ExitStatus.usage,
+        "\(place): the experimental arm \(name ?? "") is not in the group column; its values are \(data.groupLabels.joined(separator: ", "))")
     }
+    guard chosen.defaulted else { return (chosen.index, nil) }
     return (
-      1,
-      "the experimental arm is not named (--experimental, or experimental_arm in the design file): taking \(labels[1]), the second in sorted order, against \(labels[0])"
+      chosen.index,
+      "the experimental arm is not named (--experimental, or experimental_arm in the design file): taking \(data.groupLabels[chosen.index]), the second in sorted order, against \(data.groupLabels[1 - chosen.index])"
     )
   }
 
@@ -239,93 +182,34 @@ struct Monitor: ParsableCommand {
     }
   }
 
-  /// Censors every patient at the calendar cut-off and drops those who entered after it.
-  /// Returns the cut data, the patients dropped (entered at or after the cut-off) and the deaths
-  /// censored (after the cut-off).
-  private func applyCutoff(_ cutoff: String, column: String, loaded: LoadedSurvivalData) throws -> (SurvivalData, Int, Int) {
-    let where_ = input.displayName
-    let texts = loaded.texts(column) ?? []
-    let stored = loaded.table.columns[column]
-    func place(_ i: Int) -> String {
-      let at = loaded.location(i, column)
-      return loaded.table.format.isSAS ? "\(where_): record \(at.line)" : "\(where_):\(at.line):\(at.column)"
-    }
+  /// The data cut at the calendar cut-off: a number on the entry column's scale, or a date.
+  private func applyCutoff(_ cutoff: String, column: String, loaded: LoadedSurvivalData) throws -> CalendarCut {
+    let place = input.displayName
     let cut: Double
     let entries: [Double]
-    if let c = Double(cutoff), c.isFinite {
-      cut = c
-      if let numbers = loaded.numbers(column), let bad = numbers.firstIndex(where: { !$0.isFinite }) {
-        throw Failure(ExitStatus.data, "\(place(bad)): \(column) is not a finite number (the cut-off is a number)")
-      }
-      guard let numbers = loaded.numbers(column) else {
-        let i = texts.firstIndex { $0 != nil } ?? 0
-        throw Failure(ExitStatus.data, "\(place(i)): \(column) '\((i < texts.count ? texts[i] : nil) ?? "")' is not a number (the cut-off is a number)")
-      }
-      entries = numbers
-    } else if let c = Self.day(cutoff) {
-      guard let timeUnit else {
-        throw Failure(ExitStatus.usage, "--cutoff \(cutoff) is a date: say the time column's unit with --time-unit days, weeks, months or years")
-      }
-      cut = c / timeUnit.days
-      // SAS dates count days, and datetimes seconds, from 1960-01-01 (3653 days before 1970).
-      if let stored, stored.isSASDate || stored.isSASDatetime, let numbers = loaded.numbers(column) {
-        let scale = stored.isSASDatetime ? 86_400.0 : 1
-        entries = numbers.map { ($0 / scale - 3653) / timeUnit.days }
-      } else {
-        entries = try texts.enumerated().map { i, v in
-          guard let v, let d = Self.day(v) else {
-            throw Failure(ExitStatus.data, "\(place(i)): \(column) '\(v ?? "")' is not a date YYYY-MM-DD (the cut-off is a date)")
-          }
-          return d / timeUnit.days
+    do {
+      if let c = Double(cutoff), c.isFinite {
+        cut = c
+        entries = try loaded.calendarEntries(column, dates: nil)
+      } else if let day = CalendarDate.days(cutoff) {
+        guard let timeUnit else {
+          throw Failure(ExitStatus.usage, "--cutoff \(cutoff) is a date: say the time column's unit with --time-unit days, weeks, months or years")
         }
+        cut = day / timeUnit.days
+        entries = try loaded.calendarEntries(column, dates: timeUnit)
+      } else {
+        throw Failure(ExitStatus.usage, "--cutoff '\(cutoff)' is neither a number nor a date YYYY-MM-DD")
       }
-    } else {
-      throw Failure(ExitStatus.usage, "--cutoff '\(cutoff)' is neither a number nor a date YYYY-MM-DD")
-    }
-    let d = loaded.data
-    var keep: [Int] = []
-    var time: [Double] = []
-    var event: [Bool] = []
-    var censoredDeaths = 0
-    for i in 0..<d.count where entries[i] < cut {
-      keep.append(i)
-      let window = cut - entries[i]
-      time.append(min(d.time[i], window))
-      event.append(d.event[i] && d.time[i] <= window)
-      if d.event[i] && d.time[i] > window { censoredDeaths += 1 }
-    }
-    let present = Set(keep.map { d.group[$0] })
-    guard present.count == d.groupLabels.count else {
-      throw Failure(
-        ExitStatus.data,
-        "\(where_): --cutoff \(cutoff) leaves no patient in \(d.groupLabels.indices.filter { !present.contains($0) }.map { d.groupLabels[$0] }.joined(separator: ", ")) (entry column \(column))")
+    } catch let e as InputError {
+      throw Failure(e, file: place)
     }
     do {
-      let data = try SurvivalData(
-        time: time, event: event, group: keep.map { d.group[$0] }, groupLabels: d.groupLabels,
-        stratum: keep.map { d.stratum[$0] }, strataLabels: d.strataLabels)
-      return (data, d.count - keep.count, censoredDeaths)
+      return try loaded.data.cut(at: cut, entry: entries)
     } catch {
-      throw Failure(ExitStatus.software, "\(where_): cut-off: \(error)")
+      if case .emptyGroups(let groups) = error {
+        throw Failure(ExitStatus.data, "\(place): --cutoff \(cutoff) leaves no patient in \(groups.joined(separator: ", ")) (entry column \(column))")
+      }
+      throw Failure(ExitStatus.software, "\(place): cut-off: \(error)")
     }
-  }
-
-  /// Days since 1970-01-01 of a proleptic Gregorian date YYYY-MM-DD; nil when not such a date.
-  static func day(_ s: String) -> Double? {
-    let parts = s.split(separator: "-", omittingEmptySubsequences: false)
-    guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-      let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]), (1...12).contains(m), (1...31).contains(d)
-    else { return nil }
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
-    let lengths = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-    guard d <= lengths[m - 1] else { return nil }
-    // Days from civil (Howard Hinnant's algorithm).
-    let yy = m <= 2 ? y - 1 : y
-    let era = (yy >= 0 ? yy : yy - 399) / 400
-    let yoe = yy - era * 400
-    let mp = (m + 9) % 12
-    let doy = (153 * mp + 2) / 5 + d - 1
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-    return Double(era * 146_097 + doe - 719_468)
   }
 }

@@ -116,7 +116,7 @@ struct Report: ParsableCommand {
       for column in strataColumns + (subgroups?.values ?? []) where !subgroupColumns.contains(column) {
         subgroupColumns.append(column)
       }
-      let (loaded, summary) = try input.load(strata: strataColumns, optional: subgroupColumns + ["simulated", "SIMULATED", "SIMULATD"])
+      let (loaded, summary) = try input.load(strata: strataColumns, optional: subgroupColumns + LoadedSurvivalData.simulatedColumns)
       guard loaded.mapping.group != nil else {
         throw Failure(ExitStatus.usage, "\(input.displayName): a report compares two arms: name the group column with --group")
       }
@@ -124,7 +124,7 @@ struct Report: ParsableCommand {
       guard data.groupLabels.count == 2 else {
         throw Failure(ExitStatus.data, "\(input.displayName): a report compares two arms; the group column has \(data.groupLabels.count)")
       }
-      let chosen = try Monitor.experimentalArm(experimental ?? plan?.experimentalArm, labels: data.groupLabels, where: input.displayName)
+      let chosen = try Monitor.experimentalArm(experimental ?? plan?.experimentalArm, data: data, where: input.displayName)
       let experimentalIndex = chosen.index
       if let w = chosen.warning { warnings.append(w) }
       // Subgroup values by line, so that a missing subgroup value leaves the patient in every
@@ -149,7 +149,7 @@ struct Report: ParsableCommand {
         }
         subgroupValues.append((column, values))
       }
-      let simulatedData = simulated || isSimulated(loaded)
+      let simulatedData = simulated || loaded.isSimulated
       let options = KaplanMeierOptions(quantiles: [0.5], times: landmarks?.values ?? [6, 12, 24])
       let comparison: OverallSurvivalComparison
       do {
@@ -160,16 +160,16 @@ struct Report: ParsableCommand {
       }
       var monitoring: MonitorReport?
       if let plan, kind != .primary {
-        let twoArm: TwoArmComparison
-        do {
-          twoArm = try TwoArmComparison(data: data)
+        let analysis: MonitoringAnalysis
+        do throws(MonitoringAnalysis.Failure) {
+          analysis = try MonitoringAnalysis(
+            design: plan, comparison: TwoArmComparison(comparison), data: data, experimental: experimentalIndex,
+            previous: previousLooks?.looks ?? [], terminated: kind == .termination)
         } catch {
-          throw Failure(ExitStatus.data, "\(input.displayName): \((error as? LogRankError)?.message ?? "\(error)")")
+          throw Failure(ExitStatus.data, "\(input.displayName): \(error.description)")
         }
-        monitoring = try Monitor.monitoring(
-          plan: plan, designFile: design ?? "", summary: summary, data: data, comparison: twoArm, experimental: experimentalIndex,
-          previous: previousLooks?.looks ?? [], final: false, terminated: kind == .termination, cutoff: nil,
-          where: input.displayName)
+        monitoring = MonitorReport(
+          analysis: analysis, designFile: design ?? "", input: summary, cutoff: nil, version: osstatsVersion, command: commandLine())
       }
       let stamp = timestamp ? ISO8601DateFormatter().string(from: Date()) : nil
       var report = OverallSurvivalReport(
@@ -228,13 +228,5 @@ struct Report: ParsableCommand {
       try OutputOptions.writeFiles(plots + [(path, rendered.text)])
     }
     for w in page.warnings { warn(w) }
-  }
-
-  /// True when the data have a `simulated` column that says yes (or true, 1) on every row.
-  private func isSimulated(_ loaded: LoadedSurvivalData) -> Bool {
-    // SIMULATD: the 8-character name a SAS transport (version 5) file can hold.
-    guard let values = loaded.texts("simulated") ?? loaded.texts("SIMULATED") ?? loaded.texts("SIMULATD"), !values.isEmpty
-    else { return false }
-    return values.allSatisfy { $0.map { ["yes", "true", "1", "y"].contains($0.lowercased()) } ?? false }
   }
 }

@@ -123,18 +123,10 @@ import TrialDesign
       data: data, experimental: experimental, kaplanMeier: KaplanMeierOptions(quantiles: [0.5], times: [6, 12, 24]),
       subgroups: [("stratum", data.stratum.map { data.strataLabels[$0] })])
     let (plan, _) = try DesignFile.parse(try Data(contentsOf: root.appendingPathComponent("Datasets/design_simulated_trial.json")))
-    let twoArm = try TwoArmComparison(data: data)
-    let z = -(twoArm.stratifiedLogRankZ ?? twoArm.logRankZ)
-    let history = [ObservedLook(events: Double(twoArm.events.reduce(0, +)), z: z)]
-    let readings = try [AnalysisReading.interim, .final].map {
-      try SequentialAnalysis(
-        design: plan.boundaries, maxEvents: Double(plan.maxEvents), designHazardRatio: plan.hazardRatio, history: history,
-        reading: $0)
-    }
     let input = InputSummary(file: "simulated_trial_73.csv", sha256: ByteSource.sha256(bytes), loaded: loaded)
+    let analysis = try MonitoringAnalysis(design: plan, data: data, experimental: experimental, terminated: true)
     let monitoring = MonitorReport(
-      kind: .termination, design: plan, designFile: "design.json", input: input, comparison: twoArm, experimental: experimental,
-      readings: readings, cutoff: nil, version: "test", command: "osstats report")
+      analysis: analysis, designFile: "design.json", input: input, cutoff: nil, version: "test", command: "osstats report")
     let report = OverallSurvivalReport(
       kind: .termination, comparison: comparison, monitoring: monitoring, input: input, strata: ["stratum"], simulated: true,
       version: "test", command: "osstats report")

@@ -69,11 +69,11 @@ import Testing
     #expect(model.iterations == Int(c["iterations"].double ?? -1), "\(key) iterations")
     if c["robust"].value as? Bool == true {
       // R's Wald test uses the robust variance when there is one; and it adds a robust score test.
-      let robust = model.robustVariance(data)
+      let robust = model.robustVariance()
       let se = (0..<model.coefficients.count).map { robust[$0, $0].squareRoot() }
       expectAgree(se, c["robust_se"].doubles, relative: Self.tolerance, "\(key) robust se")
       expectAgree([model.robustWaldTest(robust)?.statistic], [c["wald"]["statistic"].double], relative: Self.tolerance, "\(key) robust Wald")
-      expectAgree([model.robustScoreTest(data)?.statistic], [c["robust_score"].double], relative: Self.tolerance, "\(key) robust score")
+      expectAgree([model.robustScoreTest()?.statistic], [c["robust_score"].double], relative: Self.tolerance, "\(key) robust score")
     } else {
       expectAgree([model.waldTest.statistic], [c["wald"]["statistic"].double], relative: Self.tolerance, "\(key) Wald")
     }
@@ -84,7 +84,7 @@ import Testing
     let c = try fixture(key)
     let (data, model) = try fit(c)
     guard model.infiniteCoefficients.isEmpty else { return }
-    let conc = model.concordance(data)
+    let conc = model.concordance()
     expectAgree(
       [conc.concordance, conc.stdErr], [c["concordance"].double, c["concordance_se"].double],
       relative: Self.tolerance, "\(key) concordance")
@@ -92,7 +92,7 @@ import Testing
     guard !zph.isNull else { return }
     for transform in ProportionalHazardsTest.Transform.allCases {
       let r = zph[transform.rawValue]
-      let test = try ProportionalHazardsTest(model: model, data: data, transform: transform)
+      let test = try ProportionalHazardsTest(model: model, transform: transform)
       let chisq = test.terms.map(\.chiSquare) + [test.global.statistic]
       expectAgree(chisq, r["chisq"].doubles, relative: Self.tolerance, "\(key) zph \(transform.rawValue)")
     }
@@ -104,7 +104,7 @@ import Testing
     let r = c["residuals"]
     guard !r.isNull else { return }
     let (data, model) = try fit(c)
-    let res = model.residuals(data)
+    let res = model.residuals()
     expectClose(res.martingale, r["martingale"].doubles, "\(key) martingale")
     expectClose(res.deviance, r["deviance"].doubles, "\(key) deviance")
     expectClose(res.score.rowArrays.flatMap { $0 }, r["score"].array.flatMap(\.doubles), "\(key) score")
@@ -122,9 +122,10 @@ import Testing
     let b = c["baseline"]
     guard !b.isNull else { return }
     let (data, model) = try fit(c)
-    // The profile in design columns: every covariate of these cases is numeric except aml's x.
-    let profile: [Double] = key.hasPrefix("aml") ? [1] : key == "lung_strata" ? [2, 60] : [2, 60, 1]
-    let curves = model.predictSurvival(data, profile: profile)
+    // The profile as R's newdata gives it, by covariate (aml's x by its level), coded by the fit.
+    let given = try #require(b["profile"].value as? [String: Any])
+    let values = given.mapValues { ($0 as? String) ?? (($0 as? NSNumber).map { "\($0.doubleValue)" } ?? "") }
+    let curves = try model.predictSurvival(at: values)
     let blocks = b["strata"].isNull ? [b] : b["strata"].array
     #expect(curves.count == blocks.count, "\(key) strata")
     for (curve, block) in zip(curves, blocks) {
@@ -138,9 +139,37 @@ import Testing
       expectAgree(curve.upper, block["upper"].doubles, relative: Self.tolerance, "\(label) upper")
     }
     let base = b["basehaz"]
-    let mine = model.baselineHazard(data)
+    let mine = model.baselineHazard()
     let hazards = mine.flatMap(\.hazard)
     expectAgree(hazards, base["hazard"].doubles, relative: Self.tolerance, "\(key) basehaz")
+  }
+
+  @Test("The coefficient table (z, p and hazard-ratio limits, robust when R's fit is) matches summary(coxph)", arguments: keys)
+  func coefficientTableMatchesR(key: String) throws {
+    let c = try fixture(key)
+    guard c["infinite"].array.isEmpty else { return }
+    let (data, model) = try fit(c)
+    let robust = c["robust"].value as? Bool == true
+    // R's rule: robust variance with clusters or non-integer weights, or when asked (lung_robust).
+    #expect(model.robustVarianceIsDefault == (data.cluster != nil || data.hasNonIntegerWeights), "\(key) rule")
+    // As the reference fits were asked for: robust = TRUE, or FALSE beside the case weights.
+    let inference = model.inference(variance: robust ? .robust : .modelBased)
+    let table = inference.coefficients
+    #expect(table.map(\.term) == c["terms"].array.compactMap(\.string), "\(key) terms")
+    #expect(inference.waldUsesRobustVariance == robust, "\(key) robust Wald")
+    expectAgree(table.map(\.hazardRatio), c["coef"].doubles.map { $0.map(Foundation.exp) }, relative: Self.tolerance, "\(key) HR")
+    expectAgree(table.map(\.z), c["z"].doubles, relative: Self.tolerance, "\(key) z")
+    expectAgree(table.map(\.p), c["p"].doubles, relative: 1e-5, "\(key) p")
+    expectAgree(table.map(\.lower), c["hr_lower"].doubles, relative: Self.tolerance, "\(key) HR lower")
+    expectAgree(table.map(\.upper), c["hr_upper"].doubles, relative: Self.tolerance, "\(key) HR upper")
+    expectAgree([inference.waldTest.statistic], [c["wald"]["statistic"].double], relative: Self.tolerance, "\(key) Wald")
+    if robust { expectAgree(table.map(\.robustStandardError), c["robust_se"].doubles, relative: Self.tolerance, "\(key) robust se") }
+    let pci = c["profile_ci"]
+    if !pci.isNull {
+      let profiled = model.inference(intervals: .profileLikelihood).coefficients
+      expectAgree(profiled.map(\.lower), pci["lower"].doubles.map { $0.map(Foundation.exp) }, relative: Self.tolerance, "\(key) profile lower")
+      expectAgree(profiled.map(\.upper), pci["upper"].doubles.map { $0.map(Foundation.exp) }, relative: Self.tolerance, "\(key) profile upper")
+    }
   }
 
   @Test("Profile-likelihood limits match the reference root-finding", arguments: keys)
@@ -150,7 +179,7 @@ import Testing
     guard !pci.isNull else { return }
     let (data, model) = try fit(c)
     for j in model.coefficients.indices {
-      let limits = model.profileLikelihoodInterval(data, column: j)
+      let limits = model.profileLikelihoodInterval(column: j)
       expectAgree(
         [limits.lower, limits.upper], [pci["lower"].doubles[j], pci["upper"].doubles[j]],
         relative: Self.tolerance, "\(key) \(model.columnNames[j]) profile limits")
@@ -188,7 +217,7 @@ import Testing
     expectAgree([model.loglik], [f["loglik"].double], relative: 1e-9, "\(key) loglik at the Firth estimate")
     expectAgree(model.standardErrors, f["se_information"].doubles, relative: 1e-6, "\(key) Firth se")
     for j in model.coefficients.indices {
-      let limits = model.profileInterval(data, column: j)
+      let limits = model.profileInterval(column: j)
       expectAgree(
         [limits.lower, limits.upper], [f["profile_lower"].doubles[j], f["profile_upper"].doubles[j]],
         relative: 1e-6, "\(key) \(model.columnNames[j]) profile limits")

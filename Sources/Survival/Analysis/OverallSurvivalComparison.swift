@@ -135,11 +135,7 @@ public struct OverallSurvivalComparison: Sendable {
     hazardRatio = Self.armHazardRatio(unstratified, experimental: experimental, stratified: false, options: coxOptions)
     stratifiedHazardRatio =
       data.strataLabels.count > 1 ? Self.armHazardRatio(data, experimental: experimental, stratified: true, options: coxOptions) : nil
-    if let fit = hazardRatio, let cox = try? Self.coxData(unstratified, experimental: experimental, stratified: false) {
-      proportionalHazards = try? ProportionalHazardsTest(model: fit.model, data: cox)
-    } else {
-      proportionalHazards = nil
-    }
+    proportionalHazards = hazardRatio.flatMap { try? ProportionalHazardsTest(model: $0.model) }
     self.subgroups = subgroups.map { Self.subgroup($0.name, $0.values, data: unstratified, experimental: experimental, options: coxOptions) }
   }
 
@@ -215,5 +211,29 @@ public struct OverallSurvivalComparison: Sendable {
       }
     }
     return Subgroup(name: name, levels: results, interaction: interaction, missing: values.count - present.count)
+  }
+}
+
+extension TwoArmComparison {
+  /// The headline comparison of an overall-survival comparison, read from it rather than computed
+  /// again: its patients, events and medians per arm, its log-rank tests, and its Cox hazard ratio
+  /// (stratified when the data have strata) turned to the second arm against the first.
+  public init(_ c: OverallSurvivalComparison) {
+    arms = c.data.groupLabels
+    patients = c.logRank.n
+    events = c.logRank.events
+    medians = c.kaplanMeier.groups.map { $0.median.time }
+    logRankZ = c.logRank.z ?? .nan
+    logRankP = c.logRank.p
+    stratifiedLogRankZ = c.stratifiedLogRank?.z
+    stratifiedLogRankP = c.stratifiedLogRank?.p
+    coxStratified = c.data.strataLabels.count > 1
+    let hr = coxStratified ? c.stratifiedHazardRatio : c.hazardRatio
+    // The comparison's ratio is experimental : control; this one is second : first.
+    if c.experimental == 1 {
+      (hazardRatio, hazardRatioLower, hazardRatioUpper) = (hr?.estimate, hr?.lower, hr?.upper)
+    } else {
+      (hazardRatio, hazardRatioLower, hazardRatioUpper) = (hr.map { 1 / $0.estimate }, hr.map { 1 / $0.upper }, hr.map { 1 / $0.lower })
+    }
   }
 }

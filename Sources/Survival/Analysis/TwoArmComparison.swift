@@ -68,3 +68,28 @@ public struct TwoArmComparison: Sendable {
     hazardRatioUpper = c.hazardRatioUpper
   }
 }
+
+extension SurvivalData {
+  /// Strata holding one group only, with their deaths: they add nothing to a stratified
+  /// comparison, yet their deaths count in the events.
+  public var oneArmStrata: [(label: String, deaths: Int)] {
+    guard strataLabels.count > 1 else { return [] }
+    var groups = Array(repeating: Set<Int>(), count: strataLabels.count)
+    var deaths = Array(repeating: 0, count: strataLabels.count)
+    for i in 0..<count {
+      groups[stratum[i]].insert(group[i])
+      if event[i] { deaths[stratum[i]] += 1 }
+    }
+    return strataLabels.indices.filter { groups[$0].count == 1 }.map { (strataLabels[$0], deaths[$0]) }
+  }
+}
+
+extension SurvivalData {
+  /// The experimental arm of two: the group `name`, or when `name` is nil the second in sorted
+  /// order (the first is the reference, as in R's treatment contrasts), `defaulted` then saying so,
+  /// since the sign of every one-sided result depends on it. Nil when `name` is not a group.
+  public func experimentalArm(named name: String?) -> (index: Int, defaulted: Bool)? {
+    guard let name else { return (min(1, groupLabels.count - 1), true) }
+    return groupLabels.firstIndex(of: name).map { ($0, false) }
+  }
+}

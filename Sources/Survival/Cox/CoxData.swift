@@ -38,6 +38,9 @@ public struct CoxData: Sendable {
   public let strataLabels: [String]
   /// Cluster of each row, for the robust variance (`nil`: each row its own cluster).
   public let cluster: [Int]?
+  /// The levels of each text covariate, reference first (set by ``CoxDesign``), so that a
+  /// covariate profile can be given by level (``CoxDesign/profile(_:terms:levels:)``).
+  public var levels: [String: [String]] = [:]
 
   /// Data for a Cox model.
   /// - Throws: ``CoxError/invalidData(_:)`` when shapes disagree or values are invalid
@@ -135,8 +138,12 @@ extension CoxData {
     guard fixed.changed > 0 else { return self }
     let newStart = start.map { _ in Array(fixed.times[0..<stop.count]) }
     let newStop = Array(fixed.times[(start == nil ? 0 : stop.count)...])
-    return (try? CoxData(
-      start: newStart, stop: newStop, event: event, x: x, columnNames: columnNames, terms: terms,
-      weights: weights, strata: strata, strataLabels: strataLabels, cluster: cluster)) ?? self
+    guard
+      var out = try? CoxData(
+        start: newStart, stop: newStop, event: event, x: x, columnNames: columnNames, terms: terms,
+        weights: weights, strata: strata, strataLabels: strataLabels, cluster: cluster)
+    else { return self }
+    out.levels = levels
+    return out
   }
 }

@@ -140,13 +140,53 @@ public enum CoxDesign {
       SurvivalDataLoader.encode((loaded.texts(c) ?? []).map { $0 ?? "" }).0
     }
     do {
-      let data = try CoxData(
+      var data = try CoxData(
         start: start, stop: loaded.data.time, event: loaded.data.event, x: x, columnNames: names,
         terms: terms, weights: weights, strata: loaded.data.stratum,
         strataLabels: loaded.data.strataLabels, cluster: cluster)
+      data.levels = levels
       return (data, levels)
     } catch {
       throw InputError(.data, line: 1, column: 1, error.message)
     }
+  }
+
+  /// Why a covariate profile cannot be coded.
+  public enum ProfileError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Covariates without a value.
+    case missing([String])
+    /// A text covariate's value is not one of its levels.
+    case unknownLevel(covariate: String, value: String, levels: [String])
+    /// A numeric covariate's value is not a finite number.
+    case notNumeric(covariate: String, value: String)
+
+    public var description: String {
+      switch self {
+      case .missing(let names): "a value is needed for every covariate; missing \(names.joined(separator: ", "))"
+      case .unknownLevel(let c, let v, let levels): "\(c)=\(v): no such level (levels: \(levels.joined(separator: ", ")))"
+      case .notNumeric(let c, let v): "\(c)=\(v): \(c) is numeric"
+      }
+    }
+  }
+
+  /// The design-column values of a covariate profile given as covariate → value (a level for a
+  /// text covariate, coded by the same treatment contrasts as the fit; a number otherwise), in the
+  /// order of `terms`.
+  /// - Throws: ``ProfileError`` for a missing covariate, an unknown level or a non-number.
+  public static func profile(_ values: [String: String], terms: [CoxTerm], levels: Levels) throws(ProfileError) -> [Double] {
+    let missing = terms.map(\.name).filter { values[$0] == nil }
+    guard missing.isEmpty else { throw .missing(missing) }
+    var out: [Double] = []
+    for term in terms {
+      let v = values[term.name] ?? ""
+      if let lv = levels[term.name] {
+        guard lv.contains(v) else { throw .unknownLevel(covariate: term.name, value: v, levels: lv) }
+        for level in lv.dropFirst() { out.append(level == v ? 1 : 0) }
+      } else {
+        guard let d = Double(v), d.isFinite else { throw .notNumeric(covariate: term.name, value: v) }
+        out.append(d)
+      }
+    }
+    return out
   }
 }

@@ -30,10 +30,11 @@ public struct CoxPredictedSurvival: Sendable {
 
 extension CoxModel {
   /// Predicted survival for the covariate `profile` (one value per design column) in every
-  /// stratum of `data`, at confidence `level`.
-  public func predictSurvival(_ data: CoxData, profile: [Double], level: Double = 0.95)
+  /// stratum of the fitted data, at confidence `level`.
+  public func predictSurvival(profile: [Double], level: Double = 0.95)
     -> [CoxPredictedSurvival]
   {
+    let data = self.data
     let kernel = CoxLikelihood(data: data, ties: options.ties)
     let path = CoxHazardPath(likelihood: kernel, beta: coefficients)
     let p = data.columns
@@ -110,10 +111,19 @@ extension CoxModel {
     return curves
   }
 
+  /// Predicted survival for a covariate profile given by name (`["sex": "female", "age": "60"]`:
+  /// a level for a text covariate, a number otherwise) in every stratum, at confidence `level`.
+  /// - Throws: ``CoxDesign/ProfileError``.
+  public func predictSurvival(at values: [String: String], level: Double = 0.95) throws(CoxDesign.ProfileError)
+    -> [CoxPredictedSurvival]
+  {
+    predictSurvival(profile: try CoxDesign.profile(values, terms: terms, levels: data.levels), level: level)
+  }
+
   /// The baseline cumulative hazard at covariates 0 (R `basehaz(fit, centered = FALSE)`) at the
   /// distinct times of each stratum.
-  public func baselineHazard(_ data: CoxData) -> [(stratum: String, time: [Double], hazard: [Double])] {
-    predictSurvival(data, profile: [Double](repeating: 0, count: data.columns)).map {
+  public func baselineHazard() -> [(stratum: String, time: [Double], hazard: [Double])] {
+    predictSurvival(profile: [Double](repeating: 0, count: data.columns)).map {
       ($0.stratum, $0.time, $0.cumulativeHazard)
     }
   }

@@ -6,9 +6,10 @@ extension CoxModel {
   /// 2·(ℓ(β̂) − max over the other coefficients of ℓ(β with β_column = b)) equals the χ²₁ quantile
   /// at `level` (Venzon & Moolgavkar 1988, Appl Stat 37:87–94). A limit is `nil` when the profile
   /// never falls that far on its side (monotone likelihood): the interval is open there.
-  public func profileLikelihoodInterval(_ data: CoxData, column: Int, level: Double = 0.95) -> (
+  public func profileLikelihoodInterval(column: Int, level: Double = 0.95) -> (
     lower: Double?, upper: Double?
   ) {
+    let data = self.data
     let kernel = CoxLikelihood(data: data, ties: options.ties)
     guard let evaluate = try? Self.evaluator(data: data, ties: options.ties, kernel: kernel) else {
       return (nil, nil)

@@ -22,8 +22,8 @@ public struct CoxResiduals: Sendable {
 }
 
 extension CoxModel {
-  /// The residuals of this model on `data` (the data it was fitted to).
-  public func residuals(_ data: CoxData) -> CoxResiduals {
+  /// The residuals of this model on the data it was fitted to.
+  public func residuals() -> CoxResiduals {
     Self.residualsAt(coefficients, data: data, ties: options.ties, variance: variance)
   }
 
@@ -106,8 +106,9 @@ extension CoxModel {
   /// summed within clusters (each row its own cluster when `data.cluster` is nil), with no
   /// small-sample correction, as R's `coxph(robust = TRUE)` / `cluster()` (Lin & Wei 1989,
   /// JASA 84:1074–1078).
-  public func robustVariance(_ data: CoxData, residuals: CoxResiduals? = nil) -> Matrix {
-    let r = residuals ?? self.residuals(data)
+  public func robustVariance(residuals: CoxResiduals? = nil) -> Matrix {
+    let data = self.data
+    let r = residuals ?? self.residuals()
     let p = data.columns
     let clusters = data.cluster ?? Array(0..<data.count)
     let k = (clusters.max() ?? -1) + 1

@@ -12,7 +12,8 @@ extension CoxModel {
 
   /// The robust score test at β = 0: uᵀ(LᵀL)⁻¹u with L the case-weighted score residuals at β = 0
   /// summed within clusters and u their total (R `rscore`; Lin & Wei 1989).
-  public func robustScoreTest(_ data: CoxData) -> ChiSquareTest? {
+  public func robustScoreTest() -> ChiSquareTest? {
+    let data = self.data
     let p = data.columns
     let zero = CoxModel.residualsAt([Double](repeating: 0, count: p), data: data, ties: options.ties, variance: variance)
     let clusters = data.cluster ?? Array(0..<data.count)
@@ -36,10 +37,14 @@ extension CoxModel {
 }
 
 extension CoxModel {
-  /// The linear predictor x·β̂ of every row (uncentred). A plain loop, not BLAS: rows with equal
-  /// covariates must get bit-identical values (the concordance counts exact ties), and BLAS kernels
-  /// may sum a row differently depending on where it falls in a block.
-  public func linearPredictor(_ data: CoxData) -> [Double] {
+  /// The linear predictor x·β̂ of every row of the fitted data (uncentred).
+  public var linearPredictor: [Double] { linearPredictor(of: data) }
+
+  /// The linear predictor x·β̂ of every row of `data`, which has the model's columns (uncentred).
+  /// A plain loop, not BLAS: rows with equal covariates must get bit-identical values (the
+  /// concordance counts exact ties), and BLAS kernels may sum a row differently depending on where
+  /// it falls in a block.
+  public func linearPredictor(of data: CoxData) -> [Double] {
     let n = data.count
     let p = data.columns
     var lp = [Double](repeating: 0, count: n)
@@ -54,9 +59,9 @@ extension CoxModel {
 
   /// Harrell's concordance of the linear predictor with the outcome, with R's infinitesimal
   /// jackknife standard error (as `coxph(...)$concordance`).
-  public func concordance(_ data: CoxData) -> Concordance {
+  public func concordance() -> Concordance {
     Concordance(
-      time: data.stop, event: data.event, riskScore: linearPredictor(data),
+      time: data.stop, event: data.event, riskScore: linearPredictor,
       strata: data.strataLabels.count > 1 ? data.strata : nil, weights: data.weights, start: data.start,
       cluster: data.cluster)
   }

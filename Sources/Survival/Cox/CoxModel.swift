@@ -82,6 +82,9 @@ public struct CoxModel: Sendable {
   public let events: Int
   /// The weighted means the covariates were centred at (R `means`).
   public let means: [Double]
+  /// The data the model was fitted to: residuals, concordance, profile intervals, prediction and
+  /// the robust tests are computed from them, so that they always describe this fit.
+  public let data: CoxData
 
   /// Fits the model to `data`.
   /// - Throws: ``CoxError`` (no events, no covariates, collinear columns).
@@ -92,6 +95,7 @@ public struct CoxModel: Sendable {
     let kernel = CoxLikelihood(data: data, ties: options.ties)
     let evaluate = try Self.evaluator(data: data, ties: options.ties, kernel: kernel)
     self.options = options
+    self.data = data
     columnNames = data.columnNames
     terms = data.terms
     n = data.count

@@ -34,6 +34,8 @@ public struct FirthCoxModel: Sendable {
   public let n: Int
   /// Number of events.
   public let events: Int
+  /// The data the model was fitted to (for the profile intervals).
+  public let data: CoxData
 
   /// Fits the penalized model.
   /// - Throws: ``CoxError``.
@@ -48,6 +50,7 @@ public struct FirthCoxModel: Sendable {
     penalizedLoglikNull = start.penalized
     let fit = Self.maximize(firth, start: [Double](repeating: 0, count: p), free: Array(0..<p), maxIterations: maxIterations)
     guard let last = firth.evaluate(fit.beta) else { throw .singularInformation }
+    self.data = data
     columnNames = data.columnNames
     coefficients = fit.beta
     penalizedLoglik = last.penalized
@@ -72,7 +75,7 @@ public struct FirthCoxModel: Sendable {
 
   /// Profile penalized-likelihood limits for `column`: where 2(ℓ*(β̂) − max ℓ* with β_column = b)
   /// equals the χ²₁ quantile at `level`; nil where the profile never falls that far.
-  public func profileInterval(_ data: CoxData, column j: Int, level: Double = 0.95) -> (
+  public func profileInterval(column j: Int, level: Double = 0.95) -> (
     lower: Double?, upper: Double?
   ) {
     let firth = FirthKernel(CoxLikelihood(data: data, ties: .breslow))

@@ -60,12 +60,13 @@ public struct ProportionalHazardsTest: Sendable {
   /// The test of all terms together.
   public let global: ChiSquareTest
 
-  /// Tests `model`, fitted to `data`.
+  /// Tests `model` on the data it was fitted to.
   /// - Throws: ``CoxError/invalidData(_:)`` when the model and the data disagree or the `log`
   ///   transform meets a zero time; ``CoxError/noEvents``; ``CoxError/singularInformation`` when
   ///   the information of the extended model is singular (for instance all events at one time, so
   ///   that g(t) is constant).
-  public init(model: CoxModel, data: CoxData, transform: Transform = .km) throws(CoxError) {
+  public init(model: CoxModel, transform: Transform = .km) throws(CoxError) {
+    let data = model.data
     let p = data.columns
     guard p > 0 else { throw .noCovariates }
     guard model.coefficients.count == p, model.columnNames == data.columnNames else {

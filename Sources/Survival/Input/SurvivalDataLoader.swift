@@ -801,3 +801,17 @@ public enum SurvivalDataLoader {
     return v == 0
   }
 }
+
+extension LoadedSurvivalData {
+  /// The names of the column that labels a data set as simulated: `simulated`, and `SIMULATD`, the
+  /// 8-character name a SAS transport (version 5) file can hold. Read them along (as optional
+  /// columns) for ``isSimulated``.
+  public static let simulatedColumns = ["simulated", "SIMULATED", "SIMULATD"]
+
+  /// True when the data have a `simulated` column that says yes (yes, true, 1 or y, in any case)
+  /// on every analysed row.
+  public var isSimulated: Bool {
+    guard let values = Self.simulatedColumns.lazy.compactMap({ self.texts($0) }).first, !values.isEmpty else { return false }
+    return values.allSatisfy { $0.map { ["yes", "true", "1", "y"].contains($0.lowercased()) } ?? false }
+  }
+}

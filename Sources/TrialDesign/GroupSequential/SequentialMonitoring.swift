@@ -90,6 +90,8 @@ public struct SequentialAnalysis: Sendable {
     public let repeatedPCapped: Bool
     /// The decision at this look.
     public let decision: SequentialDecision
+    /// The nominal one-sided p-value of the efficacy boundary.
+    public var nominalP: Double { Normal.upperTail(efficacyZ) }
   }
 
   /// A future look, for conditional power.
