@@ -20,6 +20,12 @@ public struct MonitoringPlan: Sendable {
   public let futilityZ: [Double?]
   private let cache = BoundaryCache()
 
+  /// The events at information fractions `fractions` of `maxEvents`, as a design plans its looks:
+  /// ceiling(t_k · D).
+  public static func lookEvents(fractions: [Double], maxEvents: Int) -> [Int] {
+    fractions.map { Int(($0 * Double(maxEvents)).rounded(.up)) }
+  }
+
   /// A plan.
   /// - Throws: ``GroupSequentialError`` when the events do not increase, the looks are not as
   ///   many as the design's, or a boundary cannot be recomputed.

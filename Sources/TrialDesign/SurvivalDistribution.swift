@@ -38,6 +38,11 @@ public enum SurvivalDistribution: Sendable, Equatable {
     .exponential(rate: log(2) / median)
   }
 
+  /// The Weibull distribution of the given shape k and median: scale = median / (ln 2)^(1/k).
+  public static func weibull(shape: Double, median: Double) -> SurvivalDistribution {
+    .weibull(shape: shape, scale: median / pow(log(2), 1 / shape))
+  }
+
   /// Whether the parameters satisfy the conditions stated on the type.
   public var isValid: Bool {
     switch self {

@@ -31,6 +31,20 @@ public struct TrialSimulationDesign: Sendable {
     public var survival: ArmSurvival
 
     /// An arm.
+    /// The allocation experimental : control `ratio` as the smallest whole numbers (control first,
+    /// each from 1 to `limit`) that permuted blocks can allocate; nil when there are none (1.5
+    /// gives 2:3, 1/3 gives 3:1).
+    public static func wholeNumbers(experimentalToControl ratio: Double, limit: Int = 100) -> (control: Int, experimental: Int)? {
+      guard ratio.isFinite, ratio > 0, limit >= 1 else { return nil }
+      for control in 1...limit {
+        let experimental = ratio * Double(control)
+        if abs(experimental - experimental.rounded()) < 1e-9, experimental >= 1, experimental <= Double(limit) {
+          return (control, Int(experimental.rounded()))
+        }
+      }
+      return nil
+    }
+
     public init(name: String, allocation: Int = 1, survival: ArmSurvival) {
       self.name = name
       self.allocation = allocation
@@ -103,6 +117,13 @@ public struct TrialSimulationDesign: Sendable {
     /// Consecutive periods of the given durations with relative intensities `relativeRates`
     /// (any positive scale; a rate of 0 is a pause), e.g. a ramp-up `[6, 18]`, `[1, 3]`.
     case piecewise(durations: [Double], relativeRates: [Double])
+
+    /// The patients that intensities (patients per time unit) give over consecutive periods
+    /// starting at `times` (the last time ends accrual): Σ (t_{k+1} − t_k) · intensity_k
+    /// (rpact's accrualTime / accrualIntensity).
+    public static func patients(times: [Double], intensities: [Double]) -> Double {
+      zip(times.dropFirst(), zip(times, intensities)).reduce(0) { $0 + ($1.0 - $1.1.0) * $1.1.1 }
+    }
 
     /// The end of accrual.
     public var duration: Double {

@@ -236,7 +236,7 @@ struct Simulate: ParsableCommand {
       }
       if accrual != nil { throw ValidationError("--accrual-times replaces --accrual; give one or the other") }
       if n == nil, design == nil {
-        let total = zip(times.dropFirst(), zip(times, intensity)).reduce(0) { $0 + ($1.0 - $1.1.0) * $1.1.1 }
+        let total = TrialSimulationDesign.Accrual.patients(times: times, intensities: intensity)
         guard total >= 1, total <= 10_000_000, abs(total - total.rounded()) < 1e-6 else {
           throw ValidationError("--accrual-intensity over --accrual-times gives \(total.shortDescription) patients, not a whole number from 1 to 10000000; give --n")
         }
@@ -310,10 +310,9 @@ struct Simulate: ParsableCommand {
     if let times = piecewiseTimes?.values, let hazards = controlHazards?.values {
       base = .piecewiseExponential(cutPoints: Array(times.dropFirst()), rates: hazards)
     } else if let k = weibullShape, let medianControl {
-      // Scale so that the control median is the given one: median = scale·(ln 2)^(1/k).
-      base = .weibull(shape: k, scale: medianControl / Foundation.pow(Foundation.log(2), 1 / k))
+      base = .weibull(shape: k, median: medianControl)
     } else if let medianControl {
-      base = .exponential(rate: Foundation.log(2) / medianControl)
+      base = .exponential(median: medianControl)
     } else {
       throw ValidationError("give --median-control or --piecewise-times with --control-hazards")
     }
@@ -377,7 +376,7 @@ struct Simulate: ParsableCommand {
   /// Patients given by --accrual-intensity over --accrual-times (when --n is not given).
   var accrualPatients: Int? {
     guard let times = accrualTimes?.values, let intensity = accrualIntensity?.values else { return nil }
-    let total = zip(times.dropFirst(), zip(times, intensity)).reduce(0) { $0 + ($1.0 - $1.1.0) * $1.1.1 }
+    let total = TrialSimulationDesign.Accrual.patients(times: times, intensities: intensity)
     return total >= 1 && total <= 10_000_000 ? Int(total.rounded()) : nil
   }
 
@@ -488,9 +487,8 @@ struct Simulate: ParsableCommand {
     if accrualTimes == nil, accrualTime == nil {
       throw Failure(ExitStatus.data, file + "the design has no accrual time; give --accrual")
     }
-    // The design's dropout is a proportion lost by a time (rpact's convention): rate −ln(1 − p)/t.
-    let dropoutRates =
-      dropout?.values ?? [accrualPlan.dropoutRate > 0 ? -Foundation.log1p(-accrualPlan.dropoutRate) / accrualPlan.dropoutTime : 0]
+    // The design's dropout is a proportion lost by a time (rpact's convention).
+    let dropoutRates = dropout?.values ?? [accrualPlan.dropoutHazard]
     let ratio = try commandLineRatio() ?? Self.ratio(experimentalToControl: plan.allocation, file: designFile)
     let allocation = Double(ratio[1]) / Double(ratio[0])
     if abs(allocation - plan.allocation) > 1e-9 {
@@ -503,7 +501,7 @@ struct Simulate: ParsableCommand {
         throw ValidationError("--looks gives \(looks.count) looks; the design has \(boundaries.fractions.count)")
       }
       if looks.allSatisfy({ $0 > 0 && $0 <= 1 }) {
-        lookEvents = looks.map { Int(($0 * Double(plan.maxEvents)).rounded(.up)) }
+        lookEvents = MonitoringPlan.lookEvents(fractions: looks, maxEvents: plan.maxEvents)
       } else {
         guard looks.allSatisfy({ $0 >= 1 && $0 <= 1e7 && $0 == $0.rounded() }) else {
           throw ValidationError("--looks takes event counts (whole numbers) or information fractions in (0, 1], not \(looks.map(\.shortDescription).joined(separator: ","))")
@@ -516,7 +514,7 @@ struct Simulate: ParsableCommand {
     let fractions = looks?.values ?? boundaries.fractions
     var plans: [(maxEvents: Int, plan: MonitoringPlan)] = []
     for d in events?.values.map({ Int($0) }) ?? [plan.maxEvents] {
-      let scaled = events == nil ? lookEvents : fractions.map { Int(($0 * Double(d)).rounded(.up)) }
+      let scaled = events == nil ? lookEvents : MonitoringPlan.lookEvents(fractions: fractions, maxEvents: d)
       guard let last = scaled.last, let fewest = patientGrid.min(), last <= fewest else {
         throw ValidationError("the final look's \(scaled.last ?? 0) events exceed the \(patientGrid.min() ?? 0) patients")
       }
@@ -578,12 +576,7 @@ struct Simulate: ParsableCommand {
 
   /// The design's experimental : control ratio as two whole numbers, control first.
   static func ratio(experimentalToControl r: Double, file: String) throws -> [Int] {
-    for control in 1...100 {
-      let experimental = r * Double(control)
-      if abs(experimental - experimental.rounded()) < 1e-9, experimental >= 1, experimental <= 100 {
-        return [control, Int(experimental.rounded())]
-      }
-    }
+    if let w = TrialSimulationDesign.Arm.wholeNumbers(experimentalToControl: r) { return [w.control, w.experimental] }
     throw Failure(ExitStatus.data, "\(file): allocation \(r.shortDescription) is not a ratio of whole numbers up to 100; give --allocation")
   }
 }

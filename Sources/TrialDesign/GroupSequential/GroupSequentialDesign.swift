@@ -27,6 +27,10 @@ public struct GroupSequentialDesign: Sendable {
     /// The time `dropoutRate` refers to.
     public let dropoutTime: Double
 
+    /// The exponential dropout hazard that loses `dropoutRate` of patients by `dropoutTime`
+    /// (rpact's proportion-by-time convention): −ln(1 − p) / t; 0 without dropout.
+    public var dropoutHazard: Double { dropoutRate > 0 ? -log1p(-dropoutRate) / dropoutTime : 0 }
+
     /// Assumptions; see the properties for each argument.
     public init(
       controlMedian: Double, accrualTime: Double?, accrualRate: Double? = nil, followUp: Double?, dropoutRate: Double = 0,
