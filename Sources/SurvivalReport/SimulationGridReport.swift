@@ -10,6 +10,8 @@ public struct SimulationGridReport: Sendable {
   public struct Failure: Error, CustomStringConvertible, Sendable {
     /// What is wrong, naming the field.
     public let description: String
+    /// True when the document is JSON of another kind (not a simulated monitoring plan).
+    public var otherAnalysis = false
   }
 
   /// One scenario of the document.
@@ -51,7 +53,9 @@ public struct SimulationGridReport: Sendable {
       throw fail("not a JSON object")
     }
     guard root["analysis"] as? String == "sequential_simulation" else {
-      throw fail("\"analysis\" is \(root["analysis"].map { "\"\($0)\"" } ?? "missing"), not \"sequential_simulation\" (write it with osstats simulate --design FILE --format json)")
+      var failure = fail("\"analysis\" is \(root["analysis"].map { "\"\($0)\"" } ?? "missing"), not \"sequential_simulation\" (the JSON of a simulated monitoring plan)")
+      failure.otherAnalysis = true
+      throw failure
     }
     let items: [[String: Any]]
     if let list = root["scenarios"] as? [[String: Any]] { items = list } else { items = [root] }

@@ -98,17 +98,20 @@ struct Cox: ParsableCommand {
   @Option(name: .customLong("ph-transform"), help: "Time transform for --ph-test: km, rank, identity or log (default: km, as R). Example: --ph-transform rank")
   var phTransform: ProportionalHazardsTest.Transform = .km
 
-  @Flag(
-    name: .customLong("no-timefix"),
-    help: "Keep times that differ only by round-off apart (R merges them by default). Example: --no-timefix")
-  var noTimefix = false
+  @OptionGroup var timeFix: TimeFixOption
 
   @OptionGroup var output: OutputOptions
 
   func validate() throws {
-    guard confLevel > 0 && confLevel < 1 else { throw ValidationError("--conf-level must lie between 0 and 1") }
-    guard maxIterations >= 1 else { throw ValidationError("--max-iterations must be at least 1") }
-    guard epsilon > 0 && epsilon < 1 else { throw ValidationError("--epsilon must lie between 0 and 1") }
+    do {
+      try CoxOptions(ties: ties, epsilon: epsilon, maxIterations: maxIterations, confidenceLevel: confLevel).validate()
+    } catch {
+      switch error {
+      case .confidenceLevel: throw ValidationError("--conf-level must lie between 0 and 1")
+      case .maxIterations: throw ValidationError("--max-iterations must be at least 1")
+      case .epsilon: throw ValidationError("--epsilon must lie between 0 and 1")
+      }
+    }
     for pair in reference?.values ?? [] where !pair.contains("=") || pair.hasPrefix("=") {
       throw ValidationError("--reference takes column=level, not '\(pair)'")
     }
@@ -146,7 +149,7 @@ struct Cox: ParsableCommand {
       if let s = start { options[s] = "--start" }
       if let w = weights { options[w] = "--weights" }
       if let c = cluster { options[c] = "--cluster" }
-      var (loaded, summary) = try input.load(strata: strata?.values ?? [], extra: request.columns, extraOptions: options)
+      var (loaded, summary) = try input.load(groups: nil, strata: strata?.values ?? [], extra: request.columns, extraOptions: options)
       let name = input.displayName
       var (data, levels): (CoxData, CoxDesign.Levels)
       do {
@@ -158,7 +161,7 @@ struct Cox: ParsableCommand {
       // The design matrix holds the covariates now: the table's copies are freed.
       loaded.releaseColumns()
       summary.loaded.releaseColumns()
-      if !noTimefix { data = data.fixingTimes() }
+      if timeFix.timeFix { data = data.fixingTimes() }
       if firth {
         try runFirth(data, summary: summary, name: name)
         return

@@ -3,6 +3,23 @@ import Foundation
 import Survival
 import SurvivalReport
 
+/// The group column, for the commands that compare groups (not `cox`, whose covariates say
+/// everything about the subjects).
+struct GroupOptions: ParsableArguments {
+  @Option(help: "Group column; omit to pool all rows (ADaM: TRT01P, else TRTP, else ARM). Example: --group x")
+  var group: String?
+
+  @Flag(name: .customLong("no-group"), help: "Pool all rows even when an ADaM treatment column exists. Example: --no-group")
+  var noGroup = false
+
+  func validate() throws {
+    if noGroup && group != nil {
+      throw ValidationError("--no-group and --group cannot be used together")
+    }
+  }
+
+}
+
 /// The input file and its columns: the same options for every command.
 struct InputOptions: ParsableArguments {
   @Argument(
@@ -17,12 +34,6 @@ struct InputOptions: ParsableArguments {
     help: "Event column, 1 = event, 0 = censored, or true/false (default: status, else event). Example: --event fustat"
   )
   var event: String?
-
-  @Option(help: "Group column; omit to pool all rows (ADaM: TRT01P, else TRTP, else ARM). Example: --group x")
-  var group: String?
-
-  @Flag(name: .customLong("no-group"), help: "Pool all rows even when an ADaM treatment column exists. Example: --no-group")
-  var noGroup = false
 
   @Option(help: "ADaM ADTTE parameter to analyse, the PARAMCD value (default: OS). Example: --param PFS")
   var param: String?
@@ -58,9 +69,6 @@ struct InputOptions: ParsableArguments {
     {
       throw ValidationError("--delimiter must be one ASCII character other than a quote or line end, or 'tab'; not '\(d)'")
     }
-    if noGroup && group != nil {
-      throw ValidationError("--no-group and --group cannot be used together")
-    }
     for f in filters where RowFilter(parsing: f) == nil {
       throw ValidationError("--where takes COLUMN=VALUE or COLUMN!=VALUE, not '\(f)'")
     }
@@ -85,6 +93,7 @@ struct InputOptions: ParsableArguments {
 
   /// Reads and parses the input once, with every column a command needs.
   /// - Parameters:
+  ///   - groups: the group column (nil: every row in one pool).
   ///   - strata: stratification columns.
   ///   - extra: further required columns (a row missing one is excluded), named in messages by the
   ///     option of `extraOptions`.
@@ -92,7 +101,7 @@ struct InputOptions: ParsableArguments {
   ///     exclude nothing.
   /// - Throws: ``Failure`` with status 66 (cannot open) or 64/65 (bad columns or data).
   func load(
-    strata: [String] = [], extra: [String] = [], optional: [String] = [], extraOptions: [String: String] = [:]
+    groups: GroupOptions?, strata: [String] = [], extra: [String] = [], optional: [String] = [], extraOptions: [String: String] = [:]
   ) throws -> (LoadedSurvivalData, InputSummary) {
     let source: ByteSource
     do {
@@ -101,7 +110,7 @@ struct InputOptions: ParsableArguments {
       throw Failure(ExitStatus.noInput, "\(displayName): cannot open: \(error.reason)")
     }
     var spec = ColumnSpec(
-      time: time, event: event, group: group, noGroup: noGroup, param: param, strata: strata)
+      time: time, event: event, group: groups?.group, noGroup: groups?.noGroup ?? true, param: param, strata: strata)
     spec.extra = extra
     spec.optional = optional
     spec.filters = filters.compactMap(RowFilter.init(parsing:))

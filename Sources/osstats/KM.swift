@@ -33,6 +33,8 @@ struct KM: ParsableCommand {
 
   @OptionGroup var input: InputOptions
 
+  @OptionGroup var groups: GroupOptions
+
   @Option(
     name: .customLong("conf-type"),
     help: "Confidence-interval transform: log, log-log, plain, logit or arcsin, R survival's default being log. Example: --conf-type log-log"
@@ -58,10 +60,7 @@ struct KM: ParsableCommand {
   @Flag(help: "Also print every step of each curve (text and Markdown). Example: --steps")
   var steps = false
 
-  @Flag(
-    name: .customLong("no-timefix"),
-    help: "Keep times that differ only by round-off apart (R survival merges them by default). Example: --no-timefix")
-  var noTimefix = false
+  @OptionGroup var timeFix: TimeFixOption
 
   @OptionGroup var output: OutputOptions
 
@@ -69,7 +68,7 @@ struct KM: ParsableCommand {
     KaplanMeierOptions(
       confidenceType: confType, confidenceLevel: confLevel,
       quantiles: quantiles?.values ?? [0.25, 0.5, 0.75], times: times?.values ?? [], tau: tau,
-      timeFix: !noTimefix)
+      timeFix: timeFix.timeFix)
   }
 
   func validate() throws {
@@ -88,7 +87,7 @@ struct KM: ParsableCommand {
 
   func run() throws {
     try reportingFailures {
-      let (loaded, summary) = try input.load()
+      let (loaded, summary) = try input.load(groups: groups)
       let analysis: KaplanMeierAnalysis
       do {
         analysis = try KaplanMeierAnalysis(data: loaded.data, options: options)

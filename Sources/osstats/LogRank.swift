@@ -48,6 +48,8 @@ struct LogRank: ParsableCommand {
 
   @OptionGroup var input: InputOptions
 
+  @OptionGroup var groups: GroupOptions
+
   @Option(help: "Stratification columns, comma-separated; strata are their combinations. Example: --strata celltype,prior")
   var strata: NameList?
 
@@ -82,10 +84,7 @@ struct LogRank: ParsableCommand {
   @Option(help: "Adjustment shown for pairwise comparisons: holm or bonferroni (JSON has both). Example: --adjust bonferroni")
   var adjust: PValueAdjustment = .holm
 
-  @Flag(
-    name: .customLong("no-timefix"),
-    help: "Keep times that differ only by round-off apart (R survival merges them by default). Example: --no-timefix")
-  var noTimefix = false
+  @OptionGroup var timeFix: TimeFixOption
 
   @OptionGroup var output: OutputOptions
 
@@ -117,7 +116,7 @@ struct LogRank: ParsableCommand {
 
   func run() throws {
     try reportingFailures {
-      let (loaded, summary) = try input.load(strata: strata?.values ?? [])
+      let (loaded, summary) = try input.load(groups: groups, strata: strata?.values ?? [])
       guard loaded.mapping.group != nil else {
         throw Failure(ExitStatus.usage, "\(input.displayName): logrank compares groups: name the group column with --group")
       }
@@ -126,7 +125,7 @@ struct LogRank: ParsableCommand {
       func fail(_ e: LogRankError) -> Failure { Failure(ExitStatus.data, "\(where_): \(e.message)") }
       let test: LogRankTest
       do {
-        test = try LogRankTest(data: data, weights: weightFunction, timeFix: !noTimefix)
+        test = try LogRankTest(data: data, weights: weightFunction, timeFix: timeFix.timeFix)
       } catch let e as LogRankError { throw fail(e) }
       var report = LogRankReport(test: test, input: summary, version: osstatsVersion)
       report.alternative = alternative
@@ -137,10 +136,10 @@ struct LogRank: ParsableCommand {
       do {
         if trend { report.trend = try LogRankTrend(test: test, scores: scores?.values) }
         if maxcombo {
-          report.maxCombo = try MaxComboTest(data: data, alternative: alternative, timeFix: !noTimefix)
+          report.maxCombo = try MaxComboTest(data: data, alternative: alternative, timeFix: timeFix.timeFix)
         }
         if pairwise {
-          report.pairwise = try PairwiseLogRank(data: data, weights: weightFunction, timeFix: !noTimefix)
+          report.pairwise = try PairwiseLogRank(data: data, weights: weightFunction, timeFix: timeFix.timeFix)
         }
       } catch let e as LogRankError {
         if case .scoresCount = e { throw Failure(ExitStatus.usage, "\(where_): \(e.message)") }

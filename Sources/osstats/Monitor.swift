@@ -56,11 +56,12 @@ struct Monitor: ParsableCommand {
 
   @OptionGroup var input: InputOptions
 
+  @OptionGroup var groups: GroupOptions
+
   @Option(help: "The design file written by osstats design. Example: --design design.json")
   var design: String
 
-  @Option(help: "The experimental arm's value in the group column (default: the second in sorted order). Example: --experimental salvage+dexamethasone")
-  var experimental: String?
+  @OptionGroup var arm: ExperimentalArmOption
 
   @Option(help: "Stratification columns of the log-rank test (default: the design's strata). Example: --strata stratum")
   var strata: NameList?
@@ -77,8 +78,7 @@ struct Monitor: ParsableCommand {
   @Option(name: .customLong("time-unit"), help: "Unit of the time column, needed when --cutoff is a date: days, weeks, months or years. Example: --time-unit days")
   var timeUnit: Survival.TimeUnit?
 
-  @Option(name: .customLong("previous-looks"), help: "Earlier looks as EVENTS:Z (z in the favourable direction), in order. Example: --previous-looks 61:1.1")
-  var previousLooks: LookList?
+  @OptionGroup var previousLooks: PreviousLooksOption
 
   @Flag(help: "Treat this look as the final analysis: spend all remaining alpha. Example: --final")
   var final = false
@@ -100,7 +100,7 @@ struct Monitor: ParsableCommand {
       let strataColumns = noStrata ? [] : (strata?.values ?? plan.strata)
       let entryColumn = cutoff != nil ? (entry ?? "entry") : nil
       var (loaded, summary) = try input.load(
-        strata: strataColumns, extra: entryColumn.map { [$0] } ?? [],
+        groups: groups, strata: strataColumns, extra: entryColumn.map { [$0] } ?? [],
         extraOptions: entryColumn.map { [$0: "--entry"] } ?? [:])
       guard loaded.mapping.group != nil else {
         throw Failure(ExitStatus.usage, "\(input.displayName): monitor compares two arms: name the group column with --group")
@@ -118,10 +118,10 @@ struct Monitor: ParsableCommand {
       guard data.groupLabels.count == 2 else {
         throw Failure(ExitStatus.data, "\(input.displayName): monitor compares two arms; the group column has \(data.groupLabels.count)")
       }
-      let chosen = try Self.experimentalArm(experimental ?? plan.experimentalArm, data: data, where: input.displayName)
+      let chosen = try Self.experimentalArm(arm.experimental ?? plan.experimentalArm, data: data, where: input.displayName)
       if let w = chosen.warning { warnings.append(w) }
       let analysis = try Self.analysis(
-        plan: plan, data: data, experimental: chosen.index, previous: previousLooks?.looks ?? [], final: final, terminated: terminated,
+        plan: plan, data: data, experimental: chosen.index, previous: previousLooks.looks, final: final, terminated: terminated,
         where: input.displayName)
       var report = MonitorReport(
         analysis: analysis, designFile: design, input: summary, cutoff: cutoff, version: osstatsVersion, command: commandLine())

@@ -42,6 +42,8 @@ struct Report: ParsableCommand {
 
   @OptionGroup var input: InputOptions
 
+  @OptionGroup var groups: GroupOptions
+
   @Option(help: "Stratification columns (default: the design's strata, if a design is given). Example: --strata stratum")
   var strata: NameList?
 
@@ -57,8 +59,7 @@ struct Report: ParsableCommand {
   @Option(parsing: .unconditional, help: "Landmark times for OS estimates (default 6,12,24). Example: --landmarks 6,12,24")
   var landmarks: NumberList?
 
-  @Option(help: "The experimental arm's value in the group column (default: the second in sorted order). Example: --experimental salvage+dexamethasone")
-  var experimental: String?
+  @OptionGroup var arm: ExperimentalArmOption
 
   @Option(
     name: .customLong("time-unit"),
@@ -66,8 +67,7 @@ struct Report: ParsableCommand {
   )
   var timeUnit: String?
 
-  @Option(name: .customLong("previous-looks"), help: "Earlier looks as EVENTS:Z, for an interim or termination report. Example: --previous-looks 61:1.1")
-  var previousLooks: LookList?
+  @OptionGroup var previousLooks: PreviousLooksOption
 
   @Flag(name: .customLong("confidence-bands"), help: "Draw pointwise 95% confidence bands on the Kaplan-Meier plot. Example: --confidence-bands")
   var confidenceBands = false
@@ -89,7 +89,7 @@ struct Report: ParsableCommand {
 
   func validate() throws {
     if kind != .primary && design == nil { throw ValidationError("--kind \(kind.rawValue) needs --design") }
-    if previousLooks != nil && kind == .primary { throw ValidationError("--previous-looks is for --kind interim or termination") }
+    if previousLooks.previousLooks != nil && kind == .primary { throw ValidationError("--previous-looks is for --kind interim or termination") }
     if resolvedFormat == .markdown && (output == nil || output == "-") {
       throw ValidationError("a Markdown report needs --output FILE.md: its plots are written beside it")
     }
@@ -116,7 +116,7 @@ struct Report: ParsableCommand {
       for column in strataColumns + (subgroups?.values ?? []) where !subgroupColumns.contains(column) {
         subgroupColumns.append(column)
       }
-      let (loaded, summary) = try input.load(strata: strataColumns, optional: subgroupColumns + LoadedSurvivalData.simulatedColumns)
+      let (loaded, summary) = try input.load(groups: groups, strata: strataColumns, optional: subgroupColumns + LoadedSurvivalData.simulatedColumns)
       guard loaded.mapping.group != nil else {
         throw Failure(ExitStatus.usage, "\(input.displayName): a report compares two arms: name the group column with --group")
       }
@@ -124,7 +124,7 @@ struct Report: ParsableCommand {
       guard data.groupLabels.count == 2 else {
         throw Failure(ExitStatus.data, "\(input.displayName): a report compares two arms; the group column has \(data.groupLabels.count)")
       }
-      let chosen = try Monitor.experimentalArm(experimental ?? plan?.experimentalArm, data: data, where: input.displayName)
+      let chosen = try Monitor.experimentalArm(arm.experimental ?? plan?.experimentalArm, data: data, where: input.displayName)
       let experimentalIndex = chosen.index
       if let w = chosen.warning { warnings.append(w) }
       // Subgroup values by line, so that a missing subgroup value leaves the patient in every
@@ -164,7 +164,7 @@ struct Report: ParsableCommand {
         do throws(MonitoringAnalysis.Failure) {
           analysis = try MonitoringAnalysis(
             design: plan, comparison: TwoArmComparison(comparison), data: data, experimental: experimentalIndex,
-            previous: previousLooks?.looks ?? [], terminated: kind == .termination)
+            previous: previousLooks.looks, terminated: kind == .termination)
         } catch {
           throw Failure(ExitStatus.data, "\(input.displayName): \(error.description)")
         }
@@ -213,7 +213,8 @@ struct Report: ParsableCommand {
     do {
       page = try SimulationGridReport(json: bytes, source: input.file, version: osstatsVersion)
     } catch {
-      throw Failure(ExitStatus.data, error.description)
+      let hint = error.otherAnalysis ? "; write it with osstats simulate --design FILE --format json" : ""
+      throw Failure(ExitStatus.data, error.description + hint)
     }
     let writer = OutputOptions(format: nil, output: output)
     switch resolvedFormat {

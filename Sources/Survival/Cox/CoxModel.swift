@@ -22,6 +22,24 @@ public struct CoxOptions: Sendable, Equatable {
     self.maxIterations = maxIterations
     self.confidenceLevel = confidenceLevel
   }
+
+  /// Checks each setting against its range.
+  /// - Throws: ``CoxOptionsError`` naming the setting and its value.
+  public func validate() throws(CoxOptionsError) {
+    guard confidenceLevel > 0 && confidenceLevel < 1 else { throw .confidenceLevel(confidenceLevel) }
+    guard maxIterations >= 1 else { throw .maxIterations(maxIterations) }
+    guard epsilon > 0 && epsilon < 1 else { throw .epsilon(epsilon) }
+  }
+}
+
+/// A Cox setting out of its range.
+public enum CoxOptionsError: Error, Equatable, Sendable {
+  /// The confidence level must lie strictly between 0 and 1.
+  case confidenceLevel(Double)
+  /// At least one iteration.
+  case maxIterations(Int)
+  /// The convergence tolerance must lie strictly between 0 and 1.
+  case epsilon(Double)
 }
 
 /// A global test of the model: statistic, degrees of freedom and p-value.

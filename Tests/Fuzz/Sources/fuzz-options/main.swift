@@ -71,7 +71,8 @@ func exercise(_ command: ParsableCommand) throws {
       // Every covariate numeric, or a factor with the reference levels named on the line.
       var levels: CoxDesign.Levels = [:]
       for (column, level) in Cox.pairs(cox.reference) { levels[column] = [level, level + "1"] }
-      _ = try? Cox.profile(Cox.pairs(predict), request: request, levels: levels, columns: [], file: "fuzz")
+      let terms = request.covariates.enumerated().map { CoxTerm(name: $1, columns: $0..<($0 + 1)) }
+      _ = try? CoxDesign.profile(Dictionary(Cox.pairs(predict), uniquingKeysWith: { $1 }), terms: terms, levels: levels)
     }
   case let design as Design:
     exercise(design.output)
@@ -81,22 +82,25 @@ func exercise(_ command: ParsableCommand) throws {
     exercise(monitor.output)
     if let cutoff = monitor.cutoff {
       _ = Double(cutoff)
-      _ = Monitor.day(cutoff)
+      _ = CalendarDate.days(cutoff)
     }
     _ = monitor.timeUnit?.days
-    _ = try? Monitor.experimentalArm(monitor.experimental, labels: ["a", "b"], where: "fuzz")
-    _ = monitor.previousLooks?.looks.count
+    if let twoArms { _ = try? Monitor.experimentalArm(monitor.arm.experimental, data: twoArms, where: "fuzz") }
+    _ = monitor.previousLooks.looks.count
   case let simulate as Simulate:
     exercise(simulate.output)
     try exercise(simulate)
   case let report as Report:
     exercise(report.input)
     _ = report.resolvedFormat
-    _ = try? Monitor.experimentalArm(report.experimental, labels: ["a", "b"], where: "fuzz")
+    if let twoArms { _ = try? Monitor.experimentalArm(report.arm.experimental, data: twoArms, where: "fuzz") }
   default:
     break
   }
 }
+
+/// Two arms, a and b, for the choice of the experimental arm.
+let twoArms: SurvivalData? = try? SurvivalData(time: [1, 2], event: [true, true], group: [0, 1], groupLabels: ["a", "b"])
 
 func exercise(_ input: InputOptions) {
   _ = input.displayName
