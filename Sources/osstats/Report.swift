@@ -109,76 +109,36 @@ struct Report: ParsableCommand {
     try reportingFailures {
       if input.file.lowercased().hasSuffix(".json") { return try simulationReport() }
       let loadedDesign = try design.map { try Monitor.loadDesign($0) }
-      let plan = loadedDesign?.design
-      var warnings = loadedDesign?.warnings ?? []
-      let strataColumns = strata?.values ?? plan?.strata ?? []
-      var subgroupColumns: [String] = []
-      for column in strataColumns + (subgroups?.values ?? []) where !subgroupColumns.contains(column) {
-        subgroupColumns.append(column)
-      }
-      let (loaded, summary) = try input.load(groups: groups, strata: strataColumns, optional: subgroupColumns + LoadedSurvivalData.simulatedColumns)
-      guard loaded.mapping.group != nil else {
-        throw Failure(ExitStatus.usage, "\(input.displayName): a report compares two arms: name the group column with --group")
-      }
-      let data = loaded.data
-      guard data.groupLabels.count == 2 else {
-        throw Failure(ExitStatus.data, "\(input.displayName): a report compares two arms; the group column has \(data.groupLabels.count)")
-      }
-      let chosen = try Monitor.experimentalArm(arm.experimental ?? plan?.experimentalArm, data: data, where: input.displayName)
-      let experimentalIndex = chosen.index
-      if let w = chosen.warning { warnings.append(w) }
-      // Subgroup values by line, so that a missing subgroup value leaves the patient in every
-      // other analysis.
-      var subgroupValues: [(name: String, values: [String?])] = []
-      for column in subgroupColumns {
-        guard let values = loaded.texts(column) else {
-          throw Failure(
-            ExitStatus.usage,
-            "\(input.displayName):1:1: no column '\(column)' (columns: \(loaded.table.names.joined(separator: ", "))); name it with --subgroups")
-        }
-        guard values.contains(where: { $0 != nil }) else {
-          // Every row lacks a value: the subgroup cannot be analysed, the rest of the report can.
-          warnings.append("subgroup \(column) has no values in the analysed rows and is left out")
-          continue
-        }
-        let levels = Set(values.compactMap { $0 }).count
-        guard levels <= 12 else {
-          throw Failure(
-            ExitStatus.usage,
-            "\(input.displayName): subgroup column \(column) has \(levels) distinct values; a subgroup needs a categorical column (at most 12 levels), e.g. age grouped into bands")
-        }
-        subgroupValues.append((column, values))
-      }
-      let simulatedData = simulated || loaded.isSimulated
-      let options = KaplanMeierOptions(quantiles: [0.5], times: landmarks?.values ?? [6, 12, 24])
-      let comparison: OverallSurvivalComparison
-      do {
-        comparison = try OverallSurvivalComparison(
-          data: data, experimental: experimentalIndex, kaplanMeier: options, subgroups: subgroupValues)
+      var settings = OverallSurvivalReport.Settings()
+      settings.kind = OverallSurvivalReport.Kind(rawValue: kind.rawValue) ?? .primary
+      settings.experimental = arm.experimental
+      settings.strata = strata?.values ?? loadedDesign?.design.strata ?? []
+      settings.subgroups = subgroups?.values ?? []
+      settings.landmarks = landmarks?.values ?? settings.landmarks
+      settings.timeUnit = timeUnit
+      settings.simulated = simulated
+      settings.design = loadedDesign.map { ($0.design, design ?? "", $0.warnings) }
+      settings.previousLooks = previousLooks.looks
+      settings.command = commandLine()
+      settings.experimentalHint = "--experimental, or experimental_arm in the design file"
+      settings.timestamp = timestamp ? ISO8601DateFormatter().string(from: Date()) : nil
+      let (loaded, summary) = try input.load(
+        groups: groups, strata: settings.strata, optional: OverallSurvivalReport.optionalColumns(settings))
+      var report: OverallSurvivalReport
+      do throws(OverallSurvivalReport.BuildError) {
+        report = try OverallSurvivalReport(loaded: loaded, input: summary, settings: settings, version: osstatsVersion)
       } catch {
-        throw Failure(ExitStatus.data, "\(input.displayName): \(error)")
-      }
-      var monitoring: MonitorReport?
-      if let plan, kind != .primary {
-        let analysis: MonitoringAnalysis
-        do throws(MonitoringAnalysis.Failure) {
-          analysis = try MonitoringAnalysis(
-            design: plan, comparison: TwoArmComparison(comparison), data: data, experimental: experimentalIndex,
-            previous: previousLooks.looks, terminated: kind == .termination)
-        } catch {
-          throw Failure(ExitStatus.data, "\(input.displayName): \(error.description)")
+        let place = input.displayName
+        switch error {
+        case .noGroup: throw Failure(ExitStatus.usage, "\(place): a report compares two arms: name the group column with --group")
+        case .unknownExperimental, .needsDesign: throw Failure(ExitStatus.usage, "\(place): \(error)")
+        case .noSubgroupColumn: throw Failure(ExitStatus.usage, "\(place):1:1: \(error); name it with --subgroups")
+        case .subgroupNotCategorical: throw Failure(ExitStatus.usage, "\(place): \(error)")
+        case .notTwoArms, .comparison, .monitoring, .table: throw Failure(ExitStatus.data, "\(place): \(error)")
         }
-        monitoring = MonitorReport(
-          analysis: analysis, designFile: design ?? "", input: summary, cutoff: nil, version: osstatsVersion, command: commandLine())
       }
-      let stamp = timestamp ? ISO8601DateFormatter().string(from: Date()) : nil
-      var report = OverallSurvivalReport(
-        kind: OverallSurvivalReport.Kind(rawValue: kind.rawValue) ?? .primary, comparison: comparison, monitoring: monitoring,
-        input: summary, strata: strataColumns, timeUnit: timeUnit ?? loaded.timeUnit?.lowercased() ?? "months", simulated: simulatedData, version: osstatsVersion,
-        command: commandLine(), timestamp: stamp)
       report.confidenceBands = confidenceBands
       report.extendedRiskTable = !atRiskOnly
-      report.warnings = warnings + comparison.kaplanMeier.warnings + (monitoring?.warnings ?? []) + summary.warnings
       let writer = OutputOptions(format: nil, output: output)
       switch resolvedFormat {
       case .html: try writer.write(report.html())

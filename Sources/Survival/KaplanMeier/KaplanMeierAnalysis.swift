@@ -176,3 +176,14 @@ public struct KaplanMeierAnalysis: Sendable {
     self.warnings = warnings
   }
 }
+
+extension KaplanMeierOptionsError: CustomStringConvertible {
+  public var description: String {
+    switch self {
+    case .confidenceLevel(let v): "the confidence level must lie between 0 and 1, not \(v.shortDescription)"
+    case .quantile(let v): "a quantile must lie between 0 and 1, not \(v.shortDescription)"
+    case .time(let v): "a time must be 0 or more, not \(v.shortDescription)"
+    case .tau(let v): "the RMST restriction time must be positive, not \(v.shortDescription)"
+    }
+  }
+}
