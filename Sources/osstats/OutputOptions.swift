@@ -22,7 +22,7 @@ struct OutputOptions: ParsableArguments {
   )
   var format: OutputFormat?
 
-  @Option(help: "Write to this file instead of standard output (written atomically). Example: --output km.json")
+  @Option(help: "Write to this file instead of standard output (written atomically). Example: --output results.json")
   var output: String?
 
   /// The format asked for, or implied by the output file's extension.

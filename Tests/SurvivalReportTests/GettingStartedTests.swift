@@ -7,7 +7,7 @@ import Testing
 /// compiled and run: the code between the markers is the article's, line for line but for the
 /// output file (a test below checks that), and its numbers are R's (km_reference, logrank_reference and cox_reference).
 @Suite struct GettingStartedTests {
-  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+  static var root: URL { repository }
 
   /// The article's pipeline, run from the repository root.
   static func pipeline(output: String) throws -> (KaplanMeierAnalysis, LogRankTest, CoxModel) {
@@ -26,18 +26,13 @@ import Testing
     return (km, logRank, cox)
   }
 
-  static func reference(_ name: String) throws -> [String: Any] {
-    let data = try Data(contentsOf: root.appendingPathComponent("Datasets/References/\(name)"))
-    return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-  }
-
   @Test("The pipeline runs and gives R's median, log-rank chi-square and hazard ratios")
   func pipelineGivesRsNumbers() throws {
     let output = FileManager.default.temporaryDirectory.appendingPathComponent("getting-started-\(getpid()).html").path
     defer { try? FileManager.default.removeItem(atPath: output) }
     let (km, logRank, cox) = try Self.pipeline(output: output)
     // R: survfit(Surv(time, status) ~ sex, lung): medians 270 and 426 days.
-    let kmCases = try #require(try Self.reference("km_reference.json")["cases"] as? [[String: Any]])
+    let kmCases = try #require(try referenceObject("km_reference.json")["cases"] as? [[String: Any]])
     let lungKM = try #require(kmCases.first { $0["name"] as? String == "lung" })
     let groups = try #require(lungKM["groups"] as? [[String: Any]])
     for (g, group) in zip(km.groups, groups) {
@@ -45,12 +40,12 @@ import Testing
       #expect(g.median.time == q[1])
     }
     // R: survdiff(Surv(time, status) ~ sex, lung): chi-square 10.33 on 1 df.
-    let lrCases = try #require(try Self.reference("logrank_reference.json")["cases"] as? [[String: Any]])
+    let lrCases = try #require(try referenceObject("logrank_reference.json")["cases"] as? [[String: Any]])
     let lungLR = try #require(lrCases.first { $0["key"] as? String == "lung" })
     let chisq = try #require((lungLR["tests"] as? [[String: Any]])?.first?["chisq"] as? Double)
     #expect(abs(logRank.chiSquare - chisq) <= 1e-9 * chisq)
     // R: coxph(Surv(time, status) ~ sex + age + ph.ecog, lung): exp(coef) and its limits.
-    let coxCases = try #require(try Self.reference("cox_reference.json")["cases"] as? [[String: Any]])
+    let coxCases = try #require(try referenceObject("cox_reference.json")["cases"] as? [[String: Any]])
     let lungCox = try #require(coxCases.first { $0["key"] as? String == "lung_efron" })
     let coef = try #require(lungCox["coef"] as? [Double])
     let lower = try #require(lungCox["hr_lower"] as? [Double])

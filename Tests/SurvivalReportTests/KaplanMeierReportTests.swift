@@ -39,7 +39,7 @@ import Testing
 
   @Test func jsonNumbersEqualTheCoreResults() throws {
     let r = try report()
-    let doc = try #require(try JSONSerialization.jsonObject(with: Data(r.json().utf8)) as? [String: Any])
+    let doc = try jsonObject(r.json())
     let groups = try #require(doc["groups"] as? [[String: Any]])
     for (g, result) in zip(groups, r.analysis.groups) {
       #expect(g["group"] as? String == result.curve.label)
@@ -61,7 +61,7 @@ import Testing
   @Test func untrustedNamesAreEscaped() throws {
     let r = try report()
     // JSON: the names read back exactly.
-    let doc = try #require(try JSONSerialization.jsonObject(with: Data(r.json().utf8)) as? [String: Any])
+    let doc = try jsonObject(r.json())
     let names = (doc["groups"] as? [[String: Any]])?.compactMap { $0["group"] as? String }
     #expect(names == ["<script>alert(1)</script>", "B \"quoted\" | pipe"])
     // Markdown: no raw tag and no table-breaking pipe.

@@ -8,8 +8,6 @@ import TrialDesign
 /// The report renders the core's results: its numbers are the core's (themselves checked against
 /// R in SurvivalTests), untrusted text is escaped, and the output is deterministic.
 @Suite struct OverallSurvivalReportTests {
-  static let repository = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
   /// R's aml data (Datasets/aml.csv) as a report, Maintained as the experimental arm.
   static func amlReport(arms: (String, String) = ("Maintained", "Nonmaintained"), file: String = "aml.csv") throws -> (OverallSurvivalReport, OverallSurvivalComparison) {
@@ -71,7 +69,7 @@ import TrialDesign
     // summary(survfit, times = 12): Maintained 0.9091 (10 at risk).
     #expect(html.contains("90.9% ("))
     // The JSON has the same numbers at full precision.
-    let doc = try #require(try JSONSerialization.jsonObject(with: Data(report.json().utf8)) as? [String: Any])
+    let doc = try jsonObject(report.json())
     let first = try #require((doc["arms"] as? [[String: Any]])?.first)
     #expect(first["arm"] as? String == "Nonmaintained")
     #expect(((first["median"] as? [String: Any])?["estimate"] as? Double) == 23)
@@ -114,7 +112,7 @@ import TrialDesign
   typealias F = OverallSurvivalReport.Format
 
   static func build() throws -> (OverallSurvivalReport, OverallSurvivalComparison, MonitorReport) {
-    let root = OverallSurvivalReportTests.repository
+    let root = repository
     let bytes = [UInt8](try Data(contentsOf: root.appendingPathComponent("Datasets/simulated_trial_73.csv")))
     let loaded = try SurvivalDataLoader.load(bytes: bytes, spec: ColumnSpec(group: "arm", strata: ["stratum"]))
     let data = loaded.data

@@ -18,10 +18,6 @@ import Testing
     ((try? reference.get())?["cases"].array ?? []).compactMap { $0["key"].string }
   }
 
-  struct TestFailure: Error {
-    let message: String
-    init(_ m: String) { message = m }
-  }
 
   func fixture(_ key: String) throws -> Fixture {
     try #require(try Self.reference.get()["cases"].array.first { $0["key"].string == key })

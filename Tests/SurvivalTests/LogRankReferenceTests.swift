@@ -40,10 +40,6 @@ import Testing
     }
   }
 
-  struct TestFailure: Error {
-    let message: String
-    init(_ m: String) { message = m }
-  }
 
   @Test("Every weight: observed, expected, variance, chi-square, df, p and z match R", arguments: keys)
   func testsMatchR(key: String) throws {

@@ -15,10 +15,6 @@ import Testing
     ((try? reference.get())?["cases"].array ?? []).compactMap { $0["name"].string }
   }
 
-  struct TestFailure: Error {
-    let message: String
-    init(_ m: String) { message = m }
-  }
 
   func fixture(_ name: String) throws -> Fixture {
     try #require(try Self.reference.get()["cases"].array.first { $0["name"].string == name })

@@ -13,6 +13,12 @@ func datasetBytes(_ relative: String) throws -> [UInt8] {
   [UInt8](try Data(contentsOf: datasets.appendingPathComponent(relative)))
 }
 
+/// A test's own failure (a fixture that lacks what the test needs), with its message.
+struct TestFailure: Error, CustomStringConvertible {
+  let description: String
+  init(_ message: String) { description = message }
+}
+
 /// Relative agreement, with NaN, infinities and nil all standing for R's NA / null.
 func agrees(_ actual: Double?, _ expected: Double?, relative: Double) -> Bool {
   let a = actual.flatMap { $0.isFinite ? $0 : nil }

@@ -17,13 +17,7 @@ struct GroupSequentialFixture: @unchecked Sendable {
   let root: [String: Any]
 
   static let shared: GroupSequentialFixture = {
-    let url = URL(fileURLWithPath: #filePath)
-      .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-      .appendingPathComponent("Datasets/References/group_sequential_reference.json")
-    guard let data = try? Data(contentsOf: url),
-      let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
-    else { return GroupSequentialFixture(root: [:]) }
-    return GroupSequentialFixture(root: object)
+    GroupSequentialFixture(root: referenceObject("group_sequential_reference.json") ?? [:])
   }()
 
   func cases(_ section: String) -> [[String: Any]] { root[section] as? [[String: Any]] ?? [] }

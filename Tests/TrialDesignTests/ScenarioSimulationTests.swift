@@ -98,9 +98,7 @@ import Testing
 
   @Test("A delayed effect (HR 1 for 3 months, then 0.6): log-rank and MaxCombo power as the independent reference")
   func delayedEffectPower() throws {
-    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-      .deletingLastPathComponent().appendingPathComponent("Datasets/References/sequential_simulation_reference.json")
-    let root = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+    let root = try #require(referenceObject("sequential_simulation_reference.json"))
     let delayed = try #require(root["delayed_effect"] as? [String: Any])
     let scenarios = try #require(delayed["scenarios"] as? [[String: Any]])
     let reference = try #require(scenarios.first { $0["key"] as? String == "delayed_effect" })

@@ -70,10 +70,7 @@ import Testing
   }
 
   static func reference() -> [String: Any]? {
-    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-      .deletingLastPathComponent().appendingPathComponent("Datasets/References/simulation_reference.json")
-    guard let data = try? Data(contentsOf: url) else { return nil }
-    return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+    referenceObject("simulation_reference.json")
   }
 
   @Test(

@@ -2,6 +2,16 @@ import Foundation
 
 @testable import TrialDesign
 
+/// The repository, found from this file's path.
+let repository = URL(fileURLWithPath: #filePath)
+  .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// A reference fixture under Datasets/References/ as a JSON object; nil when it cannot be read.
+func referenceObject(_ name: String) -> [String: Any]? {
+  guard let data = try? Data(contentsOf: repository.appendingPathComponent("Datasets/References/\(name)")) else { return nil }
+  return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+}
+
 /// The Kolmogorov–Smirnov statistic D = sup |Fₙ(x) − F(x)| of a sample against a continuous CDF:
 /// with the sample sorted, max over i of max(i/n − F(x₍ᵢ₎), F(x₍ᵢ₎) − (i−1)/n).
 func kolmogorovSmirnov(_ sample: [Double], cdf: (Double) -> Double) -> Double {

@@ -8,6 +8,11 @@ struct Run {
   let stderr: String
 }
 
+/// A JSON document (an object) from a command's output.
+func jsonObject(_ text: String) throws -> [String: Any] {
+  try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+}
+
 let repository = URL(fileURLWithPath: #filePath)
   .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
@@ -76,7 +81,7 @@ func temporaryFile(_ name: String, _ contents: String) throws -> String {
   func jsonContract() throws {
     let r = try osstats(["km", "Datasets/aml.csv", "--group", "x", "--format", "json", "--times", "12"])
     #expect(r.status == 0)
-    let doc = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+    let doc = try jsonObject(r.stdout)
     #expect(doc["analysis"] as? String == "kaplan-meier")
     #expect(doc["conf_level"] as? Double == 0.95)
     #expect(doc["conf_type"] as? String == "log")
@@ -104,7 +109,7 @@ func temporaryFile(_ name: String, _ contents: String) throws -> String {
   @Test("Without --group one group named all")
   func ungroupedIsAll() throws {
     let r = try osstats(["km", "Datasets/aml.csv", "--format", "json"])
-    let doc = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+    let doc = try jsonObject(r.stdout)
     let groups = try #require(doc["groups"] as? [[String: Any]])
     // R: survfit(Surv(time, status) ~ 1, data = aml): n 23, events 18, median 27 (18, 48).
     #expect(groups.count == 1 && groups[0]["group"] as? String == "all")
@@ -136,7 +141,7 @@ func temporaryFile(_ name: String, _ contents: String) throws -> String {
     #expect(text.status == 0)
     #expect(text.stdout.contains("4 rows read, 2 used, 2 excluded (1 missing time, 1 missing event; lines 3, 4)"))
     let json = try osstats(["km", file, "--format", "json"])
-    let doc = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+    let doc = try jsonObject(json.stdout)
     let input = try #require(doc["input"] as? [String: Any])
     #expect(input["rows_excluded"] as? Int == 2)
     let exclusions = try #require(input["exclusions"] as? [[String: Any]])

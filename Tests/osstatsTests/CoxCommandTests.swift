@@ -18,7 +18,7 @@ import Testing
   func jsonContract() throws {
     let r = try osstats(["cox", "Datasets/aml.csv", "--covariates", "x", "--format", "json"])
     #expect(r.status == 0)
-    let doc = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+    let doc = try jsonObject(r.stdout)
     #expect(doc["analysis"] as? String == "cox")
     #expect(doc["ties"] as? String == "efron")
     #expect(doc["n"] as? Int == 23 && doc["events"] as? Int == 18)
@@ -64,7 +64,7 @@ import Testing
     let r = try osstats(["cox", file, "--covariates", "arm", "--format", "json"])
     #expect(r.status == 0)
     #expect(r.stderr.contains("monotone likelihood"))
-    let doc = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+    let doc = try jsonObject(r.stdout)
     #expect(doc["infinite_coefficients"] as? [String] == ["armB"])
     let terms = try #require(doc["terms"] as? [[String: Any]])
     #expect(terms.first?["infinite"] as? Bool == true)
@@ -78,7 +78,7 @@ import Testing
     // 0.000391650106027967 to 0.42286753308098.
     let r = try osstats(["cox", "Datasets/edge/cox_monotone.csv", "--covariates", "arm,z", "--firth", "--format", "json"])
     #expect(r.status == 0)
-    let doc = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+    let doc = try jsonObject(r.stdout)
     #expect(doc["method"] as? String == "firth")
     let terms = try #require(doc["terms"] as? [[String: Any]])
     #expect(abs((terms[0]["coef"] as? Double ?? 0) - -2.97663495108649) < 1e-6)

@@ -13,7 +13,7 @@ import Testing
   func designContract() throws {
     let run = try osstats(Self.example + ["--format", "json"])
     #expect(run.status == 0)
-    let doc = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+    let doc = try jsonObject(run.stdout)
     #expect(doc["analysis"] as? String == "design")
     #expect(doc["alpha"] as? Double == 0.025)
     #expect(doc["sided"] as? Int == 1)
@@ -47,7 +47,7 @@ import Testing
   func powerForEvents() throws {
     let run = try osstats(["design", "--hr", "0.65", "--events", "65.72393080185356", "--format", "json"])
     #expect(run.status == 0, "\(run.stderr)")
-    let doc = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+    let doc = try jsonObject(run.stdout)
     #expect(doc["power_computed"] as? Bool == true)
     #expect(abs((doc["power"] as? Double ?? 0) - 0.4153596878082565) < 1e-6)
     #expect(doc["max_events"] as? Int == 66)
@@ -55,7 +55,7 @@ import Testing
     let file = try temporaryFile("power.json", run.stdout)
     let monitor = try osstats(["monitor", "Datasets/simulated_trial_73.csv", "--design", file, "--group", "arm", "--format", "json"])
     #expect(monitor.status == 0, "\(monitor.stderr)")
-    let m = try #require(try JSONSerialization.jsonObject(with: Data(monitor.stdout.utf8)) as? [String: Any])
+    let m = try jsonObject(monitor.stdout)
     #expect(abs(((m["design"] as? [String: Any])?["power"] as? Double ?? 0) - 0.4153596878082565) < 1e-6)
   }
 
@@ -99,7 +99,7 @@ import Testing
       "--terminated", "--format", "json",
     ])
     #expect(run.status == 0, "\(run.stderr)")
-    let doc = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+    let doc = try jsonObject(run.stdout)
     #expect(doc["kind"] as? String == "termination")
     #expect((doc["patients"] as? [String: Any])?["planned"] as? Int == 142)
     #expect((doc["patients"] as? [String: Any])?["observed"] as? Int == 73)
@@ -135,7 +135,7 @@ import Testing
       "--previous-looks", "30:0.5", "--format", "json",
     ])
     #expect(run.status == 0, "\(run.stderr)")
-    let doc = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+    let doc = try jsonObject(run.stdout)
     #expect(doc["kind"] as? String == "final")
     let reading = try #require((doc["readings"] as? [[String: Any]])?.first)
     let looks = try #require(reading["looks"] as? [[String: Any]])
@@ -169,7 +169,7 @@ import Testing
       "--cutoff", "30", "--format", "json",
     ])
     #expect(run.status == 0, "\(run.stderr)")
-    let doc = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+    let doc = try jsonObject(run.stdout)
     // Worked from the CSV: patients with entry < 30, events with entry + time <= 30.
     let csv = try String(contentsOf: repository.appendingPathComponent("Datasets/simulated_trial_73.csv"), encoding: .utf8)
     var patients = 0, events = 0

@@ -19,7 +19,7 @@ import Testing
   func jsonContract() throws {
     let r = try osstats(["logrank", "Datasets/aml.csv", "--group", "x", "--format", "json", "--maxcombo"])
     #expect(r.status == 0)
-    let doc = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+    let doc = try jsonObject(r.stdout)
     #expect(doc["analysis"] as? String == "logrank")
     #expect(doc["weights"] as? String == "logrank")
     #expect(abs((doc["chisq"] as? Double ?? 0) - 3.3963886989776) < 1e-11)
@@ -80,7 +80,7 @@ import Testing
     let r = try osstats(["logrank", file, "--group", "arm", "--format", "json"])
     #expect(r.status == 0)
     #expect(r.stderr.contains("group C has no subjects left after the exclusions"))
-    let doc = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+    let doc = try jsonObject(r.stdout)
     #expect((doc["warnings"] as? [String])?.first?.contains("group C") == true)
   }
 

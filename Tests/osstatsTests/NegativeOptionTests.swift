@@ -8,7 +8,7 @@ import Testing
   func hsdGammaMinusFour() throws {
     let r = try osstats(["design", "--spending", "hsd", "--gamma", "-4", "--hr", "0.6", "--information-fractions", "0.3333333333333333,0.6666666666666666,1", "--format", "json"])
     #expect(r.status == 0, "\(r.stderr)")
-    let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+    let json = try jsonObject(r.stdout)
     let z = try #require(json["looks"] as? [[String: Any]]).compactMap { $0["efficacy_z"] as? Double }
     // rpact 3.3.4 getDesignGroupSequential(typeOfDesign = "asHSD", gammaA = -4, kMax = 3, alpha = 0.025)
     // (Datasets/References/group_sequential_reference.json, case ashsd_gamma_m4_k3_equal).

@@ -11,7 +11,7 @@ import Testing
   func kmReadsSASFiles(file: String) throws {
     let r = try osstats(["km", "Datasets/adam/" + file, "--format", "json"])
     #expect(r.status == 0, "\(r.stderr)")
-    let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+    let json = try jsonObject(r.stdout)
     let input = try #require(json["input"] as? [String: Any])
     let mapping = try #require(input["mapping"] as? [String: Any])
     #expect(mapping["kind"] as? String == "adam-adtte")

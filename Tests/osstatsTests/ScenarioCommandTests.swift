@@ -5,7 +5,7 @@ import Testing
 /// types them (issue 12, points 2 and 3).
 @Suite struct ScenarioCommandTests {
   func json(_ text: String) throws -> [String: Any] {
-    try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    try jsonObject(text)
   }
 
   func temporary(_ name: String) -> String {

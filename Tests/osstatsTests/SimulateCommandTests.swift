@@ -30,7 +30,7 @@ import Testing
       s.split(separator: "\n").filter { !$0.contains("\"command\"") }.joined(separator: "\n")
     }
     #expect(withoutCommand(one.stdout) == withoutCommand(two.stdout))
-    let doc = try #require(try JSONSerialization.jsonObject(with: Data(one.stdout.utf8)) as? [String: Any])
+    let doc = try jsonObject(one.stdout)
     #expect(doc["simulated"] as? Bool == true)
     #expect(doc["trials"] as? Int == 200)
     #expect((doc["power"] as? Double).map { $0 > 0 && $0 < 1 } == true)

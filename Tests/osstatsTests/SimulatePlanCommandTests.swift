@@ -7,7 +7,7 @@ import Testing
   static let plan = ["simulate", "--design", "Datasets/design_simulated_trial.json", "--seed", "1"]
 
   func json(_ text: String) throws -> [String: Any] {
-    try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    try jsonObject(text)
   }
 
   @Test("The committed design's plan: per-look stopping, power beside the analytic power, the same with 1 and 2 threads")
@@ -153,7 +153,7 @@ import Testing
       "--hr", String(hr), "--seed", "7", "--format", "json",
     ])
     #expect(run.status == 0, "\(run.stderr)")
-    let o = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+    let o = try jsonObject(run.stdout)
     let looks = try #require(o["looks"] as? [[String: Any]])
     // The boundaries are rpact's (its design rebuilt at the looks' information rates).
     let critical = try #require(r["critical_values"] as? [Double])

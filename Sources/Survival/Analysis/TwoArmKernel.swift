@@ -49,7 +49,7 @@ public enum TwoArmFailure: Error, Sendable, Equatable {
 /// The two-arm comparison of ``TwoArmComparison`` as a reusable kernel: rows are appended, then
 /// ``compare(stratified:level:)`` sorts them once by decreasing time (a stable merge sort),
 /// merges near-tied times as R's timefix (``TimeFix``), and computes in single passes the
-/// Kaplan–Meier medians by R's quantile rule (``KaplanMeier/findQuantiles(x:y:_:)``), the
+/// Kaplan–Meier medians by R's quantile rule (the midpoint rule of ``KaplanMeier/quantiles(_:type:level:)``), the
 /// log-rank test unstratified and stratified (hypergeometric variance at ties, as survdiff), and
 /// the Cox hazard ratio by R's Newton–Raphson (coxfit6: start at 0, step-halving, relative change
 /// in log-likelihood ≤ 1e-9, at most 20 iterations, Efron ties, stratified when asked).

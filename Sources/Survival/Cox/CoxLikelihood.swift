@@ -8,7 +8,7 @@ public enum CoxTies: String, CaseIterable, Sendable {
   /// Breslow's approximation (Breslow 1974, Biometrics 30:89–99): SAS's and Stata's default.
   case breslow
   /// The exact partial likelihood of tied events (R `exact`, SAS `DISCRETE`, Stata `exactp`;
-  /// see ``CoxExactLikelihood``).
+  /// computed by recursion over the tied sets).
   case exact
 }
 

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Reads delimited text (RFC 4180, see ``CSVReader`` for the dialect) into a ``DataTable`` in one
+/// Reads delimited text (RFC 4180: quoted fields, doubled quotes, CRLF or LF) into a ``DataTable`` in one
 /// pass, at memory speed: only the requested columns are converted (numbers from bytes to doubles
 /// with no String in between, text dictionary-encoded as it is read); other columns are skipped.
 /// Files of a megabyte or more are split at record boundaries and parsed on two cores; the result

@@ -93,7 +93,7 @@ public enum SurvivalDataError: Error, Equatable, Sendable {
 
 /// Orders group labels as osstats reports them: numerically when every label is a number (as R
 /// orders the levels of a numeric column), otherwise by Unicode code points (R's C-locale order).
-public func sortedGroupLabels(_ labels: some Sequence<String>) -> [String] {
+package func sortedGroupLabels(_ labels: some Sequence<String>) -> [String] {
   let unique = Array(Set(labels))
   let numbers = unique.map { Double($0.trimmingSpaces) }
   if numbers.allSatisfy({ $0?.isFinite == true }) {

@@ -242,7 +242,7 @@ public struct InputError: Error, Equatable, Sendable {
   }
 }
 
-/// Reads survival data from delimited text (see ``CSVReader``) by column name.
+/// Reads survival data from delimited text (RFC 4180) or SAS files by column name.
 ///
 /// Conventions: event codes 1/0 and true/false (any case); an empty cell, `NA` or `.` is missing,
 /// and a row missing its time, event or group is excluded and listed in
@@ -327,7 +327,7 @@ public enum SurvivalDataLoader {
     return out
   }
 
-  /// Survival data from a table read with ``requests(_:spec:names:)``'s columns (SAS tables hold
+  /// Survival data from a table read with the columns the loader requests (SAS tables hold
   /// every column).
   public static func load(table: DataTable, mapping: ColumnMapping, spec: ColumnSpec) throws(InputError)
     -> LoadedSurvivalData

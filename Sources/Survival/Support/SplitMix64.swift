@@ -4,15 +4,15 @@ import Foundation
 /// OOPSLA; the reference C is Vigna's splitmix64.c): a 64-bit state advanced by the golden-ratio
 /// increment 0x9E3779B97F4A7C15 and finalised by a variant of MurmurHash3's mixer. Fully specified
 /// by its seed, so simulated data are the same on every machine and in every run.
-public struct SplitMix64: Sendable {
+package struct SplitMix64: Sendable {
   /// The current state.
   public private(set) var state: UInt64
 
   /// A generator started at `seed`.
-  public init(seed: UInt64) { state = seed }
+  package init(seed: UInt64) { state = seed }
 
   /// The next 64 random bits.
-  public mutating func next() -> UInt64 {
+  package mutating func next() -> UInt64 {
     state &+= 0x9E37_79B9_7F4A_7C15
     var z = state
     z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -22,21 +22,21 @@ public struct SplitMix64: Sendable {
 
   /// Uniform on the open interval (0, 1): the top 53 bits, offset by half a step so that neither
   /// 0 nor 1 occurs.
-  public mutating func uniform() -> Double {
+  package mutating func uniform() -> Double {
     (Double(next() >> 11) + 0.5) * 0x1p-53
   }
 
   /// Standard exponential, −log U.
-  public mutating func exponential() -> Double { -log(uniform()) }
+  package mutating func exponential() -> Double { -log(uniform()) }
 
   /// Standard normal by the Box–Muller transform (the cosine branch only: one normal per pair of
   /// uniforms, which keeps the stream simple to reproduce).
-  public mutating func normal() -> Double {
+  package mutating func normal() -> Double {
     let u1 = uniform()
     let u2 = uniform()
     return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
   }
 
   /// Uniform on 0..<n (n > 0), by the remainder of the next 64 bits (bias below n/2⁶⁴).
-  public mutating func integer(below n: Int) -> Int { Int(next() % UInt64(max(1, n))) }
+  package mutating func integer(below n: Int) -> Int { Int(next() % UInt64(max(1, n))) }
 }

@@ -8,9 +8,7 @@ import Testing
 /// `swift test --filter PlotExamples`; without it the test only checks that each example renders
 /// as well-formed XML.
 @Suite struct PlotExamples {
-  static let datasets = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().appendingPathComponent("Datasets")
+  static var datasets: URL { repository.appendingPathComponent("Datasets") }
 
   func analysis(_ file: String, time: String, event: String, group: String) throws -> KaplanMeierAnalysis {
     let bytes = try Array(Data(contentsOf: Self.datasets.appendingPathComponent(file)))
