@@ -4,22 +4,40 @@ import Survival
 import SurvivalReport
 import TrialDesign
 
-/// Spending and boundary names on the command line.
-enum SpendingName: String, CaseIterable, ExpressibleByArgument {
-  case lanDemetsObf = "lan-demets-obf"
-  case lanDemetsPocock = "lan-demets-pocock"
-  case hsd
-  case kimDemets = "kim-demets"
-  case obf, pocock
-  case haybittlePeto = "haybittle-peto"
+/// A boundary or spending-function name on the command line: one of `names`, the library's list
+/// (``EfficacyBoundary/names``, ``SpendingFunction/names``), which also gives the help's values.
+protocol BoundaryNameArgument: ExpressibleByArgument, RawRepresentable<String>, Equatable {
+  static var names: [String] { get }
+  init(unchecked name: String)
 }
 
-/// Futility spending names (β-spending functions).
-enum FutilitySpendingName: String, CaseIterable, ExpressibleByArgument {
-  case lanDemetsObf = "lan-demets-obf"
-  case lanDemetsPocock = "lan-demets-pocock"
-  case hsd
-  case kimDemets = "kim-demets"
+extension BoundaryNameArgument {
+  init?(rawValue: String) {
+    guard Self.names.contains(rawValue) else { return nil }
+    self.init(unchecked: rawValue)
+  }
+
+  init?(argument: String) { self.init(rawValue: argument) }
+
+  static var allValueStrings: [String] { names }
+
+  static var defaultCompletionKind: CompletionKind { .list(names) }
+}
+
+/// `--spending`: an efficacy boundary's name.
+struct SpendingName: BoundaryNameArgument {
+  static var names: [String] { EfficacyBoundary.names }
+  /// The default, Lan–DeMets O'Brien–Fleming type spending.
+  static let lanDemetsObf = SpendingName(unchecked: SpendingFunction.lanDeMetsOBrienFleming.name)
+  let rawValue: String
+  init(unchecked name: String) { rawValue = name }
+}
+
+/// `--futility-spending`: a β-spending function's name.
+struct FutilitySpendingName: BoundaryNameArgument {
+  static var names: [String] { SpendingFunction.names }
+  let rawValue: String
+  init(unchecked name: String) { rawValue = name }
 }
 
 extension EventsMethod: ExpressibleByArgument {}
@@ -144,16 +162,19 @@ struct Design: ParsableCommand {
     if let t = informationFractions?.values, t.count > 20 { throw ValidationError("at most 20 looks; --information-fractions has \(t.count)") }
     if events != nil && power != nil { throw ValidationError("give --power (the events follow) or --events (the power follows), not both") }
     if events != nil && maxEvents != nil { throw ValidationError("--events already fixes the maximum events; drop --max-events") }
-    if gamma != nil && spending != .hsd { throw ValidationError("--gamma is for --spending hsd") }
-    if rho != nil && spending != .kimDemets { throw ValidationError("--rho is for --spending kim-demets") }
-    if spending == .hsd && gamma == nil { throw ValidationError("--spending hsd needs --gamma") }
-    if spending == .kimDemets && rho == nil { throw ValidationError("--spending kim-demets needs --rho") }
-    if haybittlePetoZ != nil && spending != .haybittlePeto { throw ValidationError("--haybittle-peto-z is for --spending haybittle-peto") }
+    // The parameter each name needs comes from the library (gamma for hsd, rho for kim-demets).
+    let parameter = SpendingFunction.parameterName(of: spending.rawValue)
+    if gamma != nil && parameter != "gamma" { throw ValidationError("--gamma is for --spending hsd") }
+    if rho != nil && parameter != "rho" { throw ValidationError("--rho is for --spending kim-demets") }
+    if parameter == "gamma" && gamma == nil { throw ValidationError("--spending hsd needs --gamma") }
+    if parameter == "rho" && rho == nil { throw ValidationError("--spending kim-demets needs --rho") }
+    if haybittlePetoZ != nil && spending.rawValue != "haybittle-peto" { throw ValidationError("--haybittle-peto-z is for --spending haybittle-peto") }
     if futilitySpending != nil && futilityBounds != nil {
       throw ValidationError("give --futility-spending or --futility-bounds, not both")
     }
-    if futilitySpending == .hsd && futilityGamma == nil { throw ValidationError("--futility-spending hsd needs --futility-gamma") }
-    if futilitySpending == .kimDemets && futilityRho == nil { throw ValidationError("--futility-spending kim-demets needs --futility-rho") }
+    let futilityParameter = futilitySpending.flatMap { SpendingFunction.parameterName(of: $0.rawValue) }
+    if futilityParameter == "gamma" && futilityGamma == nil { throw ValidationError("--futility-spending hsd needs --futility-gamma") }
+    if futilityParameter == "rho" && futilityRho == nil { throw ValidationError("--futility-spending kim-demets needs --futility-rho") }
     if bindingFutility && futilitySpending == nil && futilityBounds == nil {
       throw ValidationError("--binding-futility needs --futility-spending or --futility-bounds")
     }
@@ -193,24 +214,17 @@ struct Design: ParsableCommand {
         fractions = (1...k).map { Double($0) / Double(k) }
       }
       let efficacy: EfficacyBoundary
-      switch spending {
-      case .lanDemetsObf: efficacy = .spending(.lanDeMetsOBrienFleming)
-      case .lanDemetsPocock: efficacy = .spending(.lanDeMetsPocock)
-      case .hsd: efficacy = .spending(.hwangShihDeCani(gamma: gamma ?? 0))
-      case .kimDemets: efficacy = .spending(.kimDeMets(rho: rho ?? 1))
-      case .obf: efficacy = .obrienFleming
-      case .pocock: efficacy = .pocock
-      case .haybittlePeto: efficacy = .haybittlePeto(interimZ: haybittlePetoZ ?? 3)
-      }
       var futility: FutilityBoundary = .none
-      if let bounds = futilityBounds?.values { futility = .fixed(bounds) }
-      switch futilitySpending {
-      case .lanDemetsObf: futility = .betaSpending(.lanDeMetsOBrienFleming)
-      case .lanDemetsPocock: futility = .betaSpending(.lanDeMetsPocock)
-      case .hsd: futility = .betaSpending(.hwangShihDeCani(gamma: futilityGamma ?? 0))
-      case .kimDemets: futility = .betaSpending(.kimDeMets(rho: futilityRho ?? 1))
-      case nil: break
+      do throws(BoundaryNameError) {
+        efficacy = try EfficacyBoundary(name: spending.rawValue, parameter: gamma ?? rho ?? haybittlePetoZ)
+        if let f = futilitySpending {
+          let parameter = SpendingFunction.parameterName(of: f.rawValue) == "rho" ? futilityRho : futilityGamma
+          futility = .betaSpending(try SpendingFunction(name: f.rawValue, parameter: parameter))
+        }
+      } catch {
+        throw Failure(ExitStatus.usage, "design: \(error.description)")
       }
+      if let bounds = futilityBounds?.values { futility = .fixed(bounds) }
       var design: GroupSequentialDesign
       do {
         let boundaries = try GroupSequentialBoundaries(

@@ -37,9 +37,19 @@ import Testing
     #expect(abs((accrual["follow_up"] as? Double ?? 0) - 6.673932122615589) < 1e-6)
     #expect(doc["strata"] as? [String] == ["stratum"])
     #expect(doc["experimental_arm"] as? String == "salvage+dexamethasone")
-    // The committed design file is this command's output but for the command line it records.
+    // Schema version 1: the version, and the beta the boundaries were computed with (1 - power).
+    #expect(doc["schema_version"] as? Int == 1)
+    // (Checked in the text: Foundation's JSONSerialization on Linux reads it one ulp low.)
+    #expect(run.stdout.contains("\n  \"boundaries_beta\": \(1 - 0.8),\n"))
+    // The committed design file (written before schema_version, so read as version 0) is this
+    // command's output but for the command line it records and the two fields version 1 added:
+    // every other byte is as it was.
     let committed = try String(contentsOf: repository.appendingPathComponent("Datasets/design_simulated_trial.json"), encoding: .utf8)
-    func body(_ s: String) -> String { s.split(separator: "\n").filter { !$0.contains("\"command\"") }.joined(separator: "\n") }
+    func body(_ s: String) -> String {
+      s.split(separator: "\n").filter { line in ["\"command\"", "\"schema_version\"", "\"boundaries_beta\""].allSatisfy { !line.contains($0) } }
+        .joined(separator: "\n")
+    }
+    #expect(!committed.contains("schema_version"))
     #expect(body(committed) == body(run.stdout))
   }
 
@@ -199,5 +209,31 @@ import Testing
     #expect(wrong.stderr.contains("not a design file"))
     let missing = try osstats(["monitor", "Datasets/aml.csv", "--design", "no-such-design.json", "--group", "x"])
     #expect(missing.status == 66)
+  }
+
+  @Test("monitor: a version-1 design file from another version, missing a field or with one of the wrong type is refused in one line naming it")
+  func badDesignFileFields() throws {
+    let design = try osstats(Self.example + ["--format", "json"])
+    #expect(design.status == 0)
+    let cases: [(String, String, String)] = [
+      ("\"schema_version\": 1,", "\"schema_version\": 2,", "\"schema_version\" is 2; this osstats reads design files of schema_version 1"),
+      ("\"alpha\": 0.025,", "", "\"alpha\" is missing"),
+      ("\"sided\": 1,", "\"sided\": \"one\",", "\"sided\" must be a number"),
+      ("\"sided\": 1,", "\"sided\": 3,", "\"sided\" must be a whole number from 1 to 2; got 3"),
+    ]
+    for (original, replacement, message) in cases {
+      #expect(design.stdout.contains(original))
+      let bad = try temporaryFile("bad.json", design.stdout.replacingOccurrences(of: original, with: replacement))
+      let run = try osstats(["monitor", "Datasets/simulated_trial_73.csv", "--group", "arm", "--design", bad])
+      #expect(run.status == 65)
+      #expect(run.stderr.hasPrefix("osstats: \(bad): \(message)"), "\(run.stderr)")
+      #expect(run.stderr.split(separator: "\n").count == 1)
+      #expect(run.stdout.isEmpty)
+    }
+    // The unedited file is read (schema version 1) with no warning.
+    let good = try temporaryFile("good.json", design.stdout)
+    let run = try osstats(["monitor", "Datasets/simulated_trial_73.csv", "--group", "arm", "--design", good])
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(run.stderr.isEmpty)
   }
 }

@@ -122,3 +122,86 @@ public enum FutilityBoundary: Sendable, Equatable {
     }
   }
 }
+
+/// Why a spending function or efficacy boundary cannot be made from its name.
+public enum BoundaryNameError: Error, Equatable, Sendable, CustomStringConvertible {
+  /// The name is none of `known`.
+  case unknown(name: String, known: [String])
+  /// The named function needs a parameter (`"gamma"` or `"rho"`) and none was given.
+  case missingParameter(name: String, parameter: String)
+
+  public var description: String {
+    switch self {
+    case .unknown(let name, let known):
+      "unknown name \(name) (\(known.dropLast().joined(separator: ", ")) or \(known.last ?? ""))"
+    case .missingParameter(let name, let parameter): "\(name) spending needs \(parameter)"
+    }
+  }
+}
+
+extension SpendingFunction {
+  /// The names of the spending functions, as on the command line and in design files, in the
+  /// order of the cases: the one list the command line and the design-file reader use.
+  public static let names = ["lan-demets-obf", "lan-demets-pocock", "hsd", "kim-demets"]
+
+  /// The parameter the named function needs: `"gamma"` for hsd, `"rho"` for kim-demets, nil for
+  /// the Lan–DeMets functions and for names that are not spending functions.
+  public static func parameterName(of name: String) -> String? {
+    switch name {
+    case "hsd": "gamma"
+    case "kim-demets": "rho"
+    default: nil
+    }
+  }
+
+  /// The spending function called `name` (one of ``names``) with its parameter (γ for hsd, ρ for
+  /// kim-demets; ignored by the Lan–DeMets functions). The inverse of ``name`` and ``parameter``.
+  /// - Throws: ``BoundaryNameError`` for an unknown name or a missing γ or ρ. The parameter's
+  ///   range is checked where the boundaries are computed.
+  public init(name: String, parameter: Double?) throws(BoundaryNameError) {
+    switch name {
+    case "lan-demets-obf": self = .lanDeMetsOBrienFleming
+    case "lan-demets-pocock": self = .lanDeMetsPocock
+    case "hsd":
+      guard let gamma = parameter else { throw .missingParameter(name: name, parameter: "gamma") }
+      self = .hwangShihDeCani(gamma: gamma)
+    case "kim-demets":
+      guard let rho = parameter else { throw .missingParameter(name: name, parameter: "rho") }
+      self = .kimDeMets(rho: rho)
+    default: throw .unknown(name: name, known: Self.names)
+    }
+  }
+}
+
+extension EfficacyBoundary {
+  /// The interim z of a Haybittle–Peto boundary when none is given: 3 (Haybittle 1971).
+  public static let haybittlePetoDefaultZ = 3.0
+
+  /// The names of the efficacy boundaries, as on the command line and in design files: the
+  /// spending functions' ``SpendingFunction/names``, then the classical boundaries.
+  public static let names = SpendingFunction.names + ["obf", "pocock", "haybittle-peto"]
+
+  /// The boundary called `name` (one of ``names``). `parameter` is the spending function's γ or ρ,
+  /// or the interim z of haybittle-peto (``haybittlePetoDefaultZ`` when nil); obf and pocock
+  /// ignore it. The inverse of ``name`` and ``parameter``.
+  /// - Throws: ``BoundaryNameError`` for an unknown name or a missing γ or ρ.
+  public init(name: String, parameter: Double?) throws(BoundaryNameError) {
+    switch name {
+    case "obf": self = .obrienFleming
+    case "pocock": self = .pocock
+    case "haybittle-peto": self = .haybittlePeto(interimZ: parameter ?? Self.haybittlePetoDefaultZ)
+    default:
+      guard SpendingFunction.names.contains(name) else { throw .unknown(name: name, known: Self.names) }
+      self = .spending(try SpendingFunction(name: name, parameter: parameter))
+    }
+  }
+
+  /// Its parameter: the spending function's γ or ρ, the Haybittle–Peto interim z; nil otherwise.
+  public var parameter: Double? {
+    switch self {
+    case .spending(let f): f.parameter
+    case .haybittlePeto(let z): z
+    case .obrienFleming, .pocock: nil
+    }
+  }
+}
