@@ -8,7 +8,6 @@ import TrialDesign
 /// ``DesignFile``): a written design reads back to the same design, files of earlier osstats
 /// (no schema_version) read as before, and a bad file is refused in one line naming the field.
 @Suite struct DesignFileTests {
-  static let repository = OverallSurvivalReportTests.repository
 
   /// The designs of `osstats design` command lines, built as Design.run builds them.
   struct Case: CustomStringConvertible, Sendable {
@@ -148,7 +147,7 @@ import TrialDesign
 
   @Test("Every design file in Datasets/ (no schema_version) reads to the boundaries it records, and again once rewritten", arguments: datasetFiles)
   func datasetFile(_ name: String) throws {
-    let data = try Data(contentsOf: Self.repository.appendingPathComponent("Datasets/" + name))
+    let data = try Data(contentsOf: repository.appendingPathComponent("Datasets/" + name))
     let raw = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
     #expect(raw["schema_version"] == nil)
     let (design, warnings) = try DesignFile.parse(data)
@@ -179,7 +178,7 @@ import TrialDesign
 
   @Test("The Datasets design files' boundaries are rpact's where rpact computed them at the same fractions")
   func datasetFilesAgainstRpact() throws {
-    let root = Self.repository.appendingPathComponent("Datasets")
+    let root = repository.appendingPathComponent("Datasets")
     let reference = try #require(
       try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("References/plan_simulation_reference.json")))
         as? [String: Any])
