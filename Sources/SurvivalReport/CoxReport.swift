@@ -44,6 +44,9 @@ public struct CoxReport: Sendable {
 
   private var allWarnings: [String] {
     var w = input.warnings
+    if !model.aliased.isEmpty {
+      w.append("aliased: \(model.aliased.map(\.description).joined(separator: ", ")), left out of the fit as R reports NA")
+    }
     if !model.infiniteCoefficients.isEmpty {
       w.append(
         "monotone likelihood: the log-likelihood converged while the coefficient\(model.infiniteCoefficients.count == 1 ? "" : "s") of \(model.infiniteCoefficients.joined(separator: ", ")) ran away; \(model.infiniteCoefficients.count == 1 ? "it" : "they") may be infinite and the estimate and its Wald interval are not meaningful (Firth's penalized likelihood is the remedy)"
@@ -55,11 +58,35 @@ public struct CoxReport: Sendable {
     return w + inference.warnings + warnings
   }
 
+  /// A row of the coefficient table in design order: a fitted column, or an aliased one (NA).
+  private enum Row {
+    case fitted(Int)
+    case aliased(AliasedColumn)
+  }
+
+  private var rows: [Row] {
+    var out: [Row] = []
+    var next = 0
+    let aliased = Dictionary(model.aliased.map { ($0.index, $0) }, uniquingKeysWith: { a, _ in a })
+    for k in 0..<(model.columnNames.count + model.aliased.count) {
+      if let a = aliased[k] { out.append(.aliased(a)) } else { out.append(.fitted(next)); next += 1 }
+    }
+    return out
+  }
+
   // MARK: JSON
 
   /// The JSON document.
   public func json() -> String {
-    let terms: [JSONValue] = model.columnNames.indices.map { j in
+    let terms: [JSONValue] = rows.map { row in
+      guard case .fitted(let j) = row else {
+        guard case .aliased(let a) = row else { return .null }
+        return .object([
+          ("term", .string(a.name)), ("coef", .null), ("exp_coef", .null), ("se", .null), ("robust_se", .null), ("z", .null),
+          ("p", .null), ("hr_lower", .null), ("hr_upper", .null), ("ci_method", .string(inference.intervals.rawValue)),
+          ("infinite", .bool(false)), ("aliased", .bool(true)), ("aliased_reason", .string(a.reason.rawValue)),
+        ])
+      }
       let t = term(j)
       let robust = t.robustSE
       return .object([
@@ -67,7 +94,7 @@ public struct CoxReport: Sendable {
         ("se", .number(model.standardErrors[j])), ("robust_se", .number(robust)), ("z", .number(t.z)),
         ("p", .number(t.p)), ("hr_lower", .number(t.lower)), ("hr_upper", .number(t.upper)),
         ("ci_method", .string(inference.intervals.rawValue)),
-        ("infinite", .bool(model.infiniteCoefficients.contains(model.columnNames[j]))),
+        ("infinite", .bool(model.infiniteCoefficients.contains(model.columnNames[j]))), ("aliased", .bool(false)),
       ])
     }
     func test(_ t: ChiSquareTest) -> JSONValue {
@@ -79,6 +106,7 @@ public struct CoxReport: Sendable {
       ("n", .int(model.n)), ("events", .int(model.events)),
       ("strata", .array(input.loaded.data.strataLabels.count > 1 ? input.loaded.data.strataLabels.map(JSONValue.string) : [])),
       ("terms", .array(terms)),
+      ("aliased", .array(model.aliased.map { .object([("term", .string($0.name)), ("reason", .string($0.reason.rawValue))]) })),
       (
         "levels",
         .object(levels.keys.sorted().map { k in (k, .array((levels[k] ?? []).map(JSONValue.string))) })
@@ -167,7 +195,11 @@ public struct CoxReport: Sendable {
     if robustVariance != nil { header.append("robust se") }
     header += ["z", "p"]
     var t = TextTable(header)
-    for j in model.columnNames.indices {
+    for r in rows {
+      guard case .fitted(let j) = r else {
+        if case .aliased(let a) = r { t.add([a.name] + Array(repeating: "NA", count: header.count - 1)) }
+        continue
+      }
       let x = term(j)
       var row = [
         model.columnNames[j] + (model.infiniteCoefficients.contains(model.columnNames[j]) ? " (*)" : ""),
@@ -184,7 +216,11 @@ public struct CoxReport: Sendable {
   private var intervalTable: TextTable {
     let pct = NumberFormat.significant(level)
     var t = TextTable(["", "exp(coef)", "lower \(pct)", "upper \(pct)"])
-    for j in model.columnNames.indices {
+    for r in rows {
+      guard case .fitted(let j) = r else {
+        if case .aliased(let a) = r { t.add([a.name, "NA", "NA", "NA"]) }
+        continue
+      }
       let x = term(j)
       t.add([
         model.columnNames[j], NumberFormat.significant(x.hr), NumberFormat.significant(x.lower, missing: "0"),
@@ -279,7 +315,11 @@ public struct CoxReport: Sendable {
   /// One row per term at full precision.
   public func csv() -> String {
     var out = "term,coef,exp_coef,se,robust_se,z,p,hr_lower,hr_upper\r\n"
-    for j in model.columnNames.indices {
+    for r in rows {
+      guard case .fitted(let j) = r else {
+        if case .aliased(let a) = r { out += CSV.field(a.name) + String(repeating: ",", count: 8) + "\r\n" }
+        continue
+      }
       let t = term(j)
       out += [
         CSV.field(model.columnNames[j]), NumberFormat.full(t.coef), NumberFormat.full(t.hr),

@@ -50,6 +50,7 @@ public struct InputSummary: Sendable {
           ("description", .string(m.description)),
           ("labels", .object(m.labels.keys.sorted().map { ($0, .string(m.labels[$0])) })),
           ("time_unit", .string(m.timeUnit)),
+          ("event_coding", .string(m.eventCoding.description)),
         ])
       ),
       ("format", .string(loaded.table.format.rawValue)),

@@ -29,7 +29,9 @@ struct Cox: ParsableCommand {
       convergence. --ph-test adds the cox.zph score test of proportional hazards. A coefficient \
       running to infinity (monotone likelihood) is flagged, never presented as an estimate; \
       --firth fits Firth's penalized likelihood instead, with profile penalized-likelihood limits. \
-      Constant or collinear covariates are refused with their names (R would report NA).
+      A covariate constant (within strata) or a linear combination of the covariates before it \
+      is aliased as R: left out of the fit, printed as NA with the reason (exit 0); a model with \
+      nothing left is a usage error naming the columns.
 
       Examples:
         osstats cox Datasets/aml.csv --covariates x
@@ -171,6 +173,8 @@ struct Cox: ParsableCommand {
         model = try CoxModel(
           data: data, options: CoxOptions(ties: ties, epsilon: epsilon, maxIterations: maxIterations, confidenceLevel: confLevel))
       } catch let e as CoxError {
+        // Nothing left to fit is a model the options asked for, not bad data.
+        if case .allAliased = e { throw Failure(ExitStatus.usage, "\(name): \(e.message); choose other --covariates") }
         throw Failure(ExitStatus.data, "\(name): \(e.message)\(e == .noCovariates ? ": name them with --covariates" : "")")
       }
       var report = CoxReport(model: model, input: summary, version: osstatsVersion)
@@ -205,6 +209,9 @@ struct Cox: ParsableCommand {
       try output.write(report)
       if output.echoesWarnings {
         for w in summary.warnings { warn(w) }
+        if !model.aliased.isEmpty {
+          warn("aliased: \(model.aliased.map(\.description).joined(separator: ", ")), left out of the fit as R reports NA")
+        }
         if !model.infiniteCoefficients.isEmpty {
           warn("monotone likelihood: coefficient(s) of \(model.infiniteCoefficients.joined(separator: ", ")) may be infinite")
         }

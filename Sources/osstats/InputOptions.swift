@@ -35,6 +35,12 @@ struct InputOptions: ParsableArguments {
   )
   var event: String?
 
+  @Option(
+    name: .customLong("event-value"),
+    help: "The value of the event column that is the event, every other value censored (for a status with several causes, 0/1/2). Example: --event-value 2"
+  )
+  var eventValue: String?
+
   @Option(help: "ADaM ADTTE parameter to analyse, the PARAMCD value (default: OS). Example: --param PFS")
   var param: String?
 
@@ -114,6 +120,7 @@ struct InputOptions: ParsableArguments {
     spec.extra = extra
     spec.optional = optional
     spec.filters = filters.compactMap(RowFilter.init(parsing:))
+    spec.eventValue = eventValue
     spec.textColumns = Set(factor.map { $0.split(separator: ",").map { String(String($0).trimmingCharacters(in: .whitespaces)) } } ?? [])
     // Hashed first: the parse then finds the file's pages in memory, and the loader lets them go.
     let sha256 = source.sha256
@@ -140,6 +147,9 @@ struct InputOptions: ParsableArguments {
         error.message = role == .param ? "--param: " + error.message : error.message + "; name it with \(flag)"
       case .parameter?: error.message += "; choose one with --param"
       case .delimiter?: error.message += " (set it with --delimiter)"
+      case .eventCoding(let values)?:
+        let example = values.last ?? "2"
+        error.message += "; name the event value with --event-value (--event-value \(example): \(example) is the event, every other value censored)"
       case .reference?, nil: break
       }
       throw Failure(error, file: displayName)

@@ -237,8 +237,10 @@ func readTable(_ bytes: [UInt8], _ requests: [ColumnRequest], delimiter: UInt8 =
     #expect(throws: InputError(.data, line: 2, column: 1, "time 'NaN' is not a number")) { try load("time,status\nNaN,1\n") }
     #expect(throws: InputError(.data, line: 2, column: 1, "time 'inf' is infinite")) { try load("time,status\ninf,1\n") }
     #expect(throws: InputError(.data, line: 2, column: 1, "time -1 is negative")) { try load("time,status\n-1,1\n") }
-    #expect(throws: InputError(.data, line: 2, column: 3, "status '2' is not an event code (1 = event, 0 = censored, or true/false); R's 1 = censored, 2 = dead coding must be recoded to 0/1")) {
-      try load("time,status\n1,2\n")
+    // R's Surv: a status whose values are all 1 or 2 is 1 = censored, 2 = event.
+    #expect(try load("time,status\n1,2\n2,1\n").data.event == [true, false])
+    #expect(throws: InputError(.data, line: 2, column: 3, "status '0.5' is not an event code (1 = event, 0 = censored, or true/false)")) {
+      try load("time,status\n1,0.5\n")
     }
     #expect(throws: InputError(.data, line: 2, column: 5, "row has 3 fields, the header has 2")) {
       try load("time,status\n1,1,9\n")

@@ -105,6 +105,8 @@ public enum CoxError: Error, Equatable, Sendable {
   /// Columns with no information at β = 0 although the design is not collinear (too few events,
   /// or no variation among the subjects at risk at the event times).
   case noInformation([String])
+  /// Every covariate column is aliased (each named with why): nothing is left to fit.
+  case allAliased([String])
 
   /// The columns an error names.
   var columns: [String] {
@@ -123,6 +125,7 @@ public enum CoxError: Error, Equatable, Sendable {
     case .collinear(let names):
       return "covariate column\(names.count == 1 ? "" : "s") \(names.joined(separator: ", ")) \(names.count == 1 ? "is" : "are") constant or a linear combination of the others; remove \(names.count == 1 ? "it" : "them")"
     case .singularInformation: return "the information matrix is singular at the estimate"
+    case .allAliased(let names): return "every covariate is aliased (\(names.joined(separator: "; "))): nothing is left to fit"
     case .noInformation(let names):
       return "covariate column\(names.count == 1 ? "" : "s") \(names.joined(separator: ", ")) carr\(names.count == 1 ? "ies" : "y") no information in the risk sets at the event times (too few events, or no variation among the subjects at risk)"
     }
@@ -141,6 +144,50 @@ extension CoxData {
     guard
       var out = try? CoxData(
         start: newStart, stop: newStop, event: event, x: x, columnNames: columnNames, terms: terms,
+        weights: weights, strata: strata, strataLabels: strataLabels, cluster: cluster)
+    else { return self }
+    out.levels = levels
+    return out
+  }
+}
+
+/// A design column left out of a Cox fit because it adds no information (R's NA coefficient).
+public struct AliasedColumn: Sendable, Equatable, CustomStringConvertible {
+  /// Why a column is aliased.
+  public enum Reason: String, Sendable, Equatable {
+    case constant = "constant"
+    case constantWithinStrata = "constant within strata"
+    case linearCombination = "a linear combination of the others"
+  }
+  /// Its position in the design (the columns asked for).
+  public let index: Int
+  /// Its name.
+  public let name: String
+  /// Why.
+  public let reason: Reason
+
+  /// "sex (constant within strata)".
+  public var description: String { "\(name) (\(reason.rawValue))" }
+}
+
+extension CoxData {
+  /// The same data without the design columns `removed`; a term keeps its other columns, and one
+  /// left with none is dropped.
+  public func removingColumns(_ removed: Set<Int>) -> CoxData {
+    let kept = (0..<columns).filter { !removed.contains($0) }
+    let n = count
+    var flat = [Double](repeating: 0, count: n * kept.count)
+    for (k, j) in kept.enumerated() { for i in 0..<n { flat[k * n + i] = x[i, j] } }
+    var newIndex = [Int: Int]()
+    for (k, j) in kept.enumerated() { newIndex[j] = k }
+    var newTerms: [CoxTerm] = []
+    for term in terms {
+      let cols = term.columns.compactMap { newIndex[$0] }
+      if let lo = cols.first, let hi = cols.last { newTerms.append(CoxTerm(name: term.name, columns: lo..<(hi + 1))) }
+    }
+    guard let matrix = try? Matrix(rows: n, columns: kept.count, columnMajor: flat),
+      var out = try? CoxData(
+        start: start, stop: stop, event: event, x: matrix, columnNames: kept.map { columnNames[$0] }, terms: newTerms,
         weights: weights, strata: strata, strataLabels: strataLabels, cluster: cluster)
     else { return self }
     out.levels = levels

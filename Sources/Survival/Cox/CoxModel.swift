@@ -101,17 +101,47 @@ public struct CoxModel: Sendable {
   /// The weighted means the covariates were centred at (R `means`).
   public let means: [Double]
   /// The data the model was fitted to: residuals, concordance, profile intervals, prediction and
-  /// the robust tests are computed from them, so that they always describe this fit.
+  /// the robust tests are computed from them, so that they always describe this fit. Aliased
+  /// columns are not in them.
   public let data: CoxData
+  /// Design columns left out of the fit because they carry no information of their own (R's NA
+  /// coefficients), in design order.
+  public private(set) var aliased: [AliasedColumn] = []
 
-  /// Fits the model to `data`.
-  /// - Throws: ``CoxError`` (no events, no covariates, collinear columns).
+  /// Fits the model to `data`. A column aliased at β = 0 (constant, constant within strata,
+  /// without information at the event times, or a linear combination of the columns before it)
+  /// is left out and listed in ``aliased``, as R's `coxph` reports it as NA: the other
+  /// coefficients are those of the model without it.
+  /// - Throws: ``CoxError`` (no events, no covariates, every column aliased).
   public init(data: CoxData, options: CoxOptions = CoxOptions()) throws(CoxError) {
     guard data.columns > 0 else { throw .noCovariates }
     guard data.event.contains(true) else { throw .noEvents }
-    let p = data.columns
     let kernel = CoxLikelihood(data: data, ties: options.ties)
     let evaluate = try Self.evaluator(data: data, ties: options.ties, kernel: kernel)
+    let start = evaluate([Double](repeating: 0, count: data.columns))
+    // A column constant within every stratum has no information whatever round-off leaves in I(0).
+    let singular = Set(Self.aliasedColumns(start.information, p: data.columns))
+      .union((0..<data.columns).filter { Self.aliasReason(data, column: $0) != .linearCombination }).sorted()
+    guard !singular.isEmpty else {
+      try self.init(fitting: data, options: options, kernel: kernel, evaluate: evaluate, start: start)
+      return
+    }
+    let aliased = singular.map { AliasedColumn(index: $0, name: data.columnNames[$0], reason: Self.aliasReason(data, column: $0)) }
+    guard singular.count < data.columns else { throw .allAliased(aliased.map(\.description)) }
+    let reduced = data.removingColumns(Set(singular))
+    let reducedKernel = CoxLikelihood(data: reduced, ties: options.ties)
+    let reducedEvaluate = try Self.evaluator(data: reduced, ties: options.ties, kernel: reducedKernel)
+    try self.init(
+      fitting: reduced, options: options, kernel: reducedKernel, evaluate: reducedEvaluate,
+      start: reducedEvaluate([Double](repeating: 0, count: reduced.columns)))
+    self.aliased = aliased
+  }
+
+  private init(
+    fitting data: CoxData, options: CoxOptions, kernel: CoxLikelihood, evaluate: ([Double]) -> CoxLikelihood.Value,
+    start: CoxLikelihood.Value
+  ) throws(CoxError) {
+    let p = data.columns
     self.options = options
     self.data = data
     columnNames = data.columnNames
@@ -121,7 +151,7 @@ public struct CoxModel: Sendable {
     means = kernel.means
 
     var beta = [Double](repeating: 0, count: p)
-    var current = evaluate(beta)
+    var current = start
     loglikNull = current.loglik
     do {
       try Self.checkInformation(current.information, names: data.columnNames)
@@ -266,6 +296,52 @@ public struct CoxModel: Sendable {
     guard let chol = try? PivotedCholesky(cross, tolerance: 1e-9), chol.rank < p else { return }
     let dependent = chol.permutation[chol.rank...].sorted().map { kernel.data.columnNames[$0] }
     throw .collinear(dependent)
+  }
+
+  /// The columns R's `coxph` would report as NA: the zero pivots of the Cholesky factorization
+  /// of the information at β = 0 taken in column order, a pivot counting as zero below
+  /// ε^¾ times the largest diagonal element (R's `cholesky2` with `toler.chol`).
+  static func aliasedColumns(_ info: [Double], p: Int) -> [Int] {
+    var m = info
+    let largest = (0..<p).map { m[$0 * p + $0] }.max() ?? 0
+    let toler = pow(Double.ulpOfOne, 0.75)
+    let eps = largest > 0 ? largest * toler : toler
+    var singular: [Int] = []
+    for i in 0..<p {
+      let pivot = m[i * p + i]
+      guard pivot.isFinite, pivot >= eps else {
+        singular.append(i)
+        for j in 0..<p { m[j * p + i] = 0; m[i * p + j] = 0 }
+        continue
+      }
+      for j in (i + 1)..<max(p, i + 1) {
+        let t = m[j * p + i] / pivot
+        m[j * p + j] -= t * t * pivot
+        for k in (j + 1)..<max(p, j + 1) { m[k * p + j] -= t * m[k * p + i] }
+        m[j * p + i] = t
+      }
+    }
+    return singular
+  }
+
+  /// Why column `j` is aliased: constant, constant within every stratum, without information at
+  /// the event times although it varies there, or a linear combination of earlier columns.
+  static func aliasReason(_ data: CoxData, column j: Int) -> AliasedColumn.Reason {
+    let n = data.count
+    var first = [Double?](repeating: nil, count: data.strataLabels.count)
+    var withinConstant = true
+    var overall: Double?
+    var overallConstant = true
+    for i in 0..<n {
+      let v = data.x[i, j]
+      let s = data.strata[i]
+      if let f = first[s] { if f != v { withinConstant = false } } else { first[s] = v }
+      if let o = overall { if o != v { overallConstant = false } } else { overall = v }
+      if !withinConstant && !overallConstant { break }
+    }
+    if overallConstant { return .constant }
+    if withinConstant { return .constantWithinStrata }
+    return .linearCombination
   }
 
   /// Standard errors of the coefficients.

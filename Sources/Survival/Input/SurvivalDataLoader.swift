@@ -24,6 +24,9 @@ public struct ColumnSpec: Sendable, Equatable {
   public var optional: [String] = []
   /// Row filters (`SAFFL = Y`), applied after the ADaM parameter filter.
   public var filters: [RowFilter] = []
+  /// The value of the event column that is the event, every other value censored (a status with
+  /// several causes, 0/1/2); nil for the usual codings (1/0, true/false, R's 2/1).
+  public var eventValue: String?
 
   /// A specification; every argument is optional.
   public init(
@@ -58,6 +61,8 @@ public struct ColumnMapping: Sendable, Equatable {
   public var labels: [String: String] = [:]
   /// The time unit, from the ADaM `AVALU` column.
   public var timeUnit: String?
+  /// How the event column codes events, as found in the data.
+  public var eventCoding: EventCoding = .zeroOne
 
   func named(_ column: String) -> String {
     labels[column].map { "\(column) (\($0))" } ?? column
@@ -71,11 +76,32 @@ public struct ColumnMapping: Sendable, Equatable {
       s = "CDISC ADaM ADTTE: time = \(named(time))\(unit), event = 1 - \(named(event)) (\(event) = 0 is an event)"
       if let p = param { s += ", PARAMCD = \(p)" }
     } else {
-      s = "time = \(named(time))\(unit), event = \(named(event)) (1 = event, 0 = censored)"
+      s = "time = \(named(time))\(unit), event = \(named(event)) (\(eventCoding.description))"
     }
     s += ", group = " + (group.map(named) ?? "none")
     if !strata.isEmpty { s += ", strata = " + strata.joined(separator: " x ") }
     return s
+  }
+}
+
+/// How an event column codes events.
+public enum EventCoding: Sendable, Equatable, CustomStringConvertible {
+  /// 1 = event, 0 = censored (or true/false).
+  case zeroOne
+  /// R's `Surv` coding when every value is 1 or 2: 2 = event, 1 = censored.
+  case oneTwo
+  /// This value is the event; every other value is censored.
+  case value(String)
+  /// ADaM ADTTE: event = 1 − CNSR.
+  case adam
+
+  public var description: String {
+    switch self {
+    case .zeroOne: "1 = event, 0 = censored"
+    case .oneTwo: "2 = event, 1 = censored, as R's Surv"
+    case .value(let v): "\(v) = event, every other value censored"
+    case .adam: "event = 1 - CNSR"
+    }
   }
 }
 
@@ -220,6 +246,8 @@ public struct InputError: Error, Equatable, Sendable {
     case reference
     /// The header is one field that looks delimited by another character.
     case delimiter
+    /// The event column has other values than one event and one censoring code (these).
+    case eventCoding(values: [String])
   }
 
   /// The roles a column plays.
@@ -320,7 +348,9 @@ public enum SurvivalDataLoader {
     if mapping.param != nil { add("PARAMCD", .text) }
     if mapping.param != nil && names.contains("PARAM") { add("PARAM", .text) }
     if mapping.kind == "adam-adtte" && names.contains("AVALU") { add("AVALU", .text) }
-    for s in mapping.strata { add(s, .text) }
+    // A stratum column that is also a covariate is read by its values (numbers stay numbers), as R
+    // reads `x + strata(x)`; strata group numbers as well as text.
+    for s in mapping.strata { add(s, spec.extra.contains(s) && !spec.textColumns.contains(s) ? .auto : .text) }
     for e in spec.extra { add(e, spec.textColumns.contains(e) ? .text : .auto) }
     for e in spec.optional where names.contains(e) { add(e, spec.textColumns.contains(e) ? .text : .auto) }
     for f in spec.filters { add(f.column, .text) }
@@ -349,6 +379,8 @@ public enum SurvivalDataLoader {
       throw InputError(.data, line: 1, column: 1, "\(mapping.time) is a text column; the time must be numeric", record: sas)
     }
     let adam = mapping.kind == "adam-adtte"
+    let coding = try Self.eventCoding(eventColumn, adam: adam, value: spec.eventValue, fail: fail, name: mapping.event, rows: table.rowCount)
+    let target = { () -> Double? in if case .value(let v) = coding { NumberParser.parse(v) } else { nil } }()
     // Event codes per row: -1 missing, 0 censored, 1 event; a bad code fails at its row.
     var eventOf: (Int) throws(InputError) -> Int8
     switch eventColumn.storage {
@@ -378,6 +410,13 @@ public enum SurvivalDataLoader {
       }
     }
     func code(_ x: Double, text: String, adam: Bool, row: Int) throws(InputError) -> Int8 {
+      switch coding {
+      case .value: return x == target ? 1 : 0
+      case .oneTwo:
+        guard x == 1 || x == 2 else { throw fail(row, mapping.event, eventMessage(mapping.event, text)) }
+        return x == 2 ? 1 : 0
+      case .zeroOne, .adam: break
+      }
       if adam {
         guard x >= 0, x == x.rounded() else {
           throw fail(row, mapping.event, "\(mapping.event) '\(text)' is not a censoring code (0 = event, 1, 2, ... = censored)")
@@ -390,6 +429,10 @@ public enum SurvivalDataLoader {
       return x == 1 ? 1 : 0
     }
     func parseEventLevel(_ level: String, adam: Bool) throws(InputError) -> Int8 {
+      if case .value(let v) = coding {
+        return level == v || (target != nil && NumberParser.parse(level) == target) ? 1 : 0
+      }
+      if coding == .oneTwo, let x = NumberParser.parse(level), x == 1 || x == 2 { return x == 2 ? 1 : 0 }
       if !adam {
         switch level.lowercased() {
         case "true": return 1
@@ -402,7 +445,7 @@ public enum SurvivalDataLoader {
           .data, line: 1, column: 1,
           adam
             ? "'\(level)' is not a censoring code (0 = event, 1, 2, ... = censored)"
-            : "'\(level)' is not an event code (1 = event, 0 = censored, or true/false)\(level == "2" ? "; R's 1 = censored, 2 = dead coding must be recoded to 0/1" : "")")
+            : "'\(level)' is not an event code (1 = event, 0 = censored, or true/false)")
       }
       if adam {
         guard x >= 0, x == x.rounded() else {
@@ -411,7 +454,7 @@ public enum SurvivalDataLoader {
         return x == 0 ? 1 : 0
       }
       guard x == 0 || x == 1 else {
-        throw InputError(.data, line: 1, column: 1, "'\(level)' is not an event code (1 = event, 0 = censored, or true/false)\(level == "2" ? "; R's 1 = censored, 2 = dead coding must be recoded to 0/1" : "")")
+        throw InputError(.data, line: 1, column: 1, "'\(level)' is not an event code (1 = event, 0 = censored, or true/false)")
       }
       return x == 1 ? 1 : 0
     }
@@ -574,6 +617,7 @@ public enum SurvivalDataLoader {
       if values.count == 1 { timeUnit = values.first }
     }
     finalMapping.timeUnit = timeUnit
+    finalMapping.eventCoding = coding
     var loaded = LoadedSurvivalData(
       data: data, mapping: finalMapping, rowsRead: n, rowsOtherParameter: otherParameter,
       exclusions: exclusions, table: table, rows: rows)
@@ -631,10 +675,68 @@ public enum SurvivalDataLoader {
     }
   }
 
+  /// The coding of `column`: ADaM's, the value named, R's 2/1 when every value is 1 or 2, else
+  /// 1/0. A status of whole numbers that is neither 0/1 nor 1/2 (causes 0/1/2) is refused at
+  /// its first value other than 0 and 1, naming the values found; so is a named value that
+  /// does not occur.
+  static func eventCoding(
+    _ column: DataColumn, adam: Bool, value: String?, fail: (Int, String, String) -> InputError, name: String, rows: Int
+  ) throws(InputError) -> EventCoding {
+    if adam { return .adam }
+    // The distinct numeric values (nil when a value is not a number, as true/false).
+    var found = Set<Double>()
+    var numeric = true
+    switch column.storage {
+    case .numeric(let v): for x in v where !x.isNaN { found.insert(x) }
+    case .text(_, let levels):
+      for level in levels {
+        guard let x = NumberParser.parse(level) else {
+          numeric = false
+          continue
+        }
+        found.insert(x)
+      }
+    }
+    let labels = found.sorted().map(numberLabel)
+    if let value {
+      let target = NumberParser.parse(value)
+      let present: Bool
+      if case .text(_, let levels) = column.storage {
+        present = levels.contains(value) || (target.map { found.contains($0) } ?? false)
+      } else {
+        present = target.map { found.contains($0) } ?? false
+      }
+      guard present else {
+        throw InputError(.usage, line: 1, column: 1, "\(name) has no value '\(value)' (values: \(labels.joined(separator: ", ")))")
+      }
+      return .value(value)
+    }
+    guard numeric, !found.isEmpty else { return .zeroOne }
+    if found.isSubset(of: [0, 1]) { return .zeroOne }
+    if found.isSubset(of: [1, 2]) { return .oneTwo }
+    guard found.allSatisfy({ $0 >= 0 && $0 == $0.rounded() && $0 < 1e6 }) else { return .zeroOne }
+    // Where the first value other than 0 and 1 is.
+    var first = 0
+    for i in 0..<rows {
+      let x: Double? =
+        switch column.storage {
+        case .numeric(let v): v[i]
+        case .text(let codes, let levels): codes[i] >= 0 ? NumberParser.parse(levels[Int(codes[i])]) : nil
+        }
+      if let x, !x.isNaN, x != 0, x != 1 {
+        first = i
+        break
+      }
+    }
+    let text = column.text(first) ?? ""
+    let what = found.count > 2 ? "more than one event and one censoring code" : "neither 1/0 nor R's 2/1"
+    var error = fail(first, name, "\(name) '\(text)': the status has the values \(labels.joined(separator: ", ")), \(what)")
+    error.subject = .eventCoding(values: labels)
+    throw error
+  }
+
   static func eventMessage(_ column: String, _ text: String) -> String {
-    var message = "\(column) '\(text)' is not an event code (1 = event, 0 = censored, or true/false)"
-    if text == "2" { message += "; R's 1 = censored, 2 = dead coding must be recoded to 0/1" }
-    return message
+    "\(column) '\(text)' is not an event code (1 = event, 0 = censored, or true/false)"
   }
 
   /// Codes for values, in ``sortedGroupLabels`` order.
