@@ -151,7 +151,7 @@ struct Cox: ParsableCommand {
       if let s = start { options[s] = "--start" }
       if let w = weights { options[w] = "--weights" }
       if let c = cluster { options[c] = "--cluster" }
-      var (loaded, summary) = try input.load(groups: nil, strata: strata?.values ?? [], extra: request.columns, extraOptions: options)
+      var (loaded, summary) = try input.load(groups: nil, entry: start, strata: strata?.values ?? [], extra: request.columns, extraOptions: options)
       let name = input.displayName
       var (data, levels): (CoxData, CoxDesign.Levels)
       do {

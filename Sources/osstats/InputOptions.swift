@@ -100,6 +100,7 @@ struct InputOptions: ParsableArguments {
   /// Reads and parses the input once, with every column a command needs.
   /// - Parameters:
   ///   - groups: the group column (nil: every row in one pool).
+  ///   - entry: the entry-time column of (start, stop] data.
   ///   - strata: stratification columns.
   ///   - extra: further required columns (a row missing one is excluded), named in messages by the
   ///     option of `extraOptions`.
@@ -107,7 +108,7 @@ struct InputOptions: ParsableArguments {
   ///     exclude nothing.
   /// - Throws: ``Failure`` with status 66 (cannot open) or 64/65 (bad columns or data).
   func load(
-    groups: GroupOptions?, strata: [String] = [], extra: [String] = [], optional: [String] = [], extraOptions: [String: String] = [:]
+    groups: GroupOptions?, entry: String? = nil, strata: [String] = [], extra: [String] = [], optional: [String] = [], extraOptions: [String: String] = [:]
   ) throws -> (LoadedSurvivalData, InputSummary) {
     let source: ByteSource
     do {
@@ -118,6 +119,7 @@ struct InputOptions: ParsableArguments {
     var spec = ColumnSpec(
       time: time, event: event, group: groups?.group, noGroup: groups?.noGroup ?? true, param: param, strata: strata)
     spec.extra = extra
+    spec.entry = entry
     spec.optional = optional
     spec.filters = filters.compactMap(RowFilter.init(parsing:))
     spec.eventValue = eventValue

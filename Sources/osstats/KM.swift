@@ -57,6 +57,9 @@ struct KM: ParsableCommand {
   )
   var tau: Double?
 
+  @Option(help: "Entry-time column: each row is a (start, time] interval, at risk only after its start (delayed entry, or a time-dependent group). Example: --start start")
+  var start: String?
+
   @Flag(help: "Also print every step of each curve (text and Markdown). Example: --steps")
   var steps = false
 
@@ -87,10 +90,16 @@ struct KM: ParsableCommand {
 
   func run() throws {
     try reportingFailures {
-      let (loaded, summary) = try input.load(groups: groups)
+      let (loaded, summary) = try input.load(groups: groups, entry: start, extraOptions: start.map { [$0: "--start"] } ?? [:])
+      var entry: [Double]?
+      do throws(InputError) {
+        if let start { entry = try loaded.entryTimes(start) }
+      } catch {
+        throw Failure(error, file: input.displayName)
+      }
       let analysis: KaplanMeierAnalysis
       do {
-        analysis = try KaplanMeierAnalysis(data: loaded.data, options: options)
+        analysis = try KaplanMeierAnalysis(data: loaded.data, entry: entry, options: options)
       } catch {
         throw Failure(ExitStatus.usage, "invalid option: \(error)")
       }

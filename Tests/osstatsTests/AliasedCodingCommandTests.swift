@@ -85,3 +85,33 @@ import Testing
     #expect(missing.stderr == "osstats: \(file):1:1: status has no value '7' (values: 0, 1, 2)\n")
   }
 }
+
+/// `osstats km --start` as the issue writes it, against R's survfit on (start, stop] data.
+@Suite struct CountingProcessCommandTests {
+  @Test("km --start START --time STOP --event E --group G --times 100,365 --format json gives R's numbers")
+  func kmWithEntry() throws {
+    let data = try Data(contentsOf: repository.appendingPathComponent("Datasets/References/km_counting_reference.json"))
+    let reference = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    let run = try osstats([
+      "km", "Datasets/heart.csv", "--start", "start", "--time", "stop", "--event", "event", "--group", "transplant",
+      "--times", "100,365", "--format", "json",
+    ])
+    #expect(run.status == 0, "\(run.stderr)")
+    let doc = try jsonObject(run.stdout)
+    let groups = try #require(doc["groups"] as? [[String: Any]])
+    let expected = try #require(reference["groups"] as? [[String: Any]])
+    #expect(groups.count == 2)
+    for (g, r) in zip(groups, expected) {
+      #expect(g["median"] as? Double == (r["median"] as? [Double])?.first)
+      let at = try #require(g["at_times"] as? [[String: Any]])
+      let surv = try #require((r["at_times"] as? [String: Any])?["surv"] as? [Double])
+      for (a, s) in zip(at, surv) {
+        let mine = try #require(a["survival"] as? Double)
+        #expect(abs(mine - s) <= 1e-9 * s)
+      }
+      #expect(at.map { $0["n_risk"] as? Int ?? -1 } == (r["at_times"] as? [String: Any])?["n_risk"] as? [Int])
+    }
+    let mapping = try #require((doc["input"] as? [String: Any])?["mapping"] as? [String: Any])
+    #expect((mapping["description"] as? String)?.hasPrefix("time = (start, stop]") == true)
+  }
+}

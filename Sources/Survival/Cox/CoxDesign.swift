@@ -126,15 +126,7 @@ public enum CoxDesign {
       }
       return values
     }
-    let start = try request.start.map { c throws(InputError) in try numeric(c, positive: false) }
-    if let start {
-      for i in 0..<n where !(start[i] < loaded.data.time[i]) {
-        let at = loaded.location(i, request.start ?? "")
-        throw InputError(
-          .data, line: at.line, column: at.column,
-          "\(request.start ?? "start") \(start[i].shortDescription) is not before the time \(loaded.data.time[i].shortDescription)")
-      }
-    }
+    let start = try request.start.map { c throws(InputError) in try loaded.entryTimes(c) }
     let weights = try request.weights.map { c throws(InputError) in try numeric(c, positive: true) }
     let cluster = request.cluster.map { c in
       SurvivalDataLoader.encode((loaded.texts(c) ?? []).map { $0 ?? "" }).0

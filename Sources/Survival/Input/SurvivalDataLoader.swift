@@ -27,6 +27,11 @@ public struct ColumnSpec: Sendable, Equatable {
   /// The value of the event column that is the event, every other value censored (a status with
   /// several causes, 0/1/2); nil for the usual codings (1/0, true/false, R's 2/1).
   public var eventValue: String?
+  /// The entry-time column of (start, stop] data, read like an extra column and named in the
+  /// mapping (``LoadedSurvivalData/entryTimes(_:)`` reads it).
+  public var entry: String? {
+    didSet { if let e = entry, !extra.contains(e) { extra.append(e) } }
+  }
 
   /// A specification; every argument is optional.
   public init(
@@ -63,6 +68,8 @@ public struct ColumnMapping: Sendable, Equatable {
   public var timeUnit: String?
   /// How the event column codes events, as found in the data.
   public var eventCoding: EventCoding = .zeroOne
+  /// The entry-time column of (start, stop] data, if any.
+  public var entry: String?
 
   func named(_ column: String) -> String {
     labels[column].map { "\(column) (\($0))" } ?? column
@@ -76,7 +83,7 @@ public struct ColumnMapping: Sendable, Equatable {
       s = "CDISC ADaM ADTTE: time = \(named(time))\(unit), event = 1 - \(named(event)) (\(event) = 0 is an event)"
       if let p = param { s += ", PARAMCD = \(p)" }
     } else {
-      s = "time = \(named(time))\(unit), event = \(named(event)) (\(eventCoding.description))"
+      s = "time = \(entry.map { "(\(named($0)), \(named(time))]" } ?? named(time))\(unit), event = \(named(event)) (\(eventCoding.description))"
     }
     s += ", group = " + (group.map(named) ?? "none")
     if !strata.isEmpty { s += ", strata = " + strata.joined(separator: " x ") }
@@ -618,6 +625,7 @@ public enum SurvivalDataLoader {
     }
     finalMapping.timeUnit = timeUnit
     finalMapping.eventCoding = coding
+    finalMapping.entry = spec.entry
     var loaded = LoadedSurvivalData(
       data: data, mapping: finalMapping, rowsRead: n, rowsOtherParameter: otherParameter,
       exclusions: exclusions, table: table, rows: rows)
@@ -915,5 +923,33 @@ extension LoadedSurvivalData {
   public var isSimulated: Bool {
     guard let values = Self.simulatedColumns.lazy.compactMap({ self.texts($0) }).first, !values.isEmpty else { return false }
     return values.allSatisfy { $0.map { ["yes", "true", "1", "y"].contains($0.lowercased()) } ?? false }
+  }
+}
+
+extension LoadedSurvivalData {
+  /// The entry (start) time of every analysed row from `column`, for (start, stop] data: finite
+  /// numbers, each before the row's time.
+  /// - Throws: ``InputError`` at the first cell that is not a finite number or not before the time.
+  public func entryTimes(_ column: String) throws(InputError) -> [Double] {
+    let sas = table.format.isSAS
+    guard let values = numbers(column) else {
+      let texts = self.texts(column) ?? []
+      let i = texts.firstIndex { $0 != nil } ?? 0
+      let at = location(i, column)
+      throw InputError(
+        .data, line: at.line, column: at.column, "\(column) '\((i < texts.count ? texts[i] : nil) ?? "")' is not a finite number",
+        record: sas)
+    }
+    for (i, d) in values.enumerated() where !d.isFinite {
+      let at = location(i, column)
+      throw InputError(.data, line: at.line, column: at.column, "\(column) '\(numberLabel(d))' is not a finite number", record: sas)
+    }
+    for i in 0..<min(values.count, data.count) where !(values[i] < data.time[i]) {
+      let at = location(i, column)
+      throw InputError(
+        .data, line: at.line, column: at.column,
+        "\(column) \(values[i].shortDescription) is not before the time \(data.time[i].shortDescription)", record: sas)
+    }
+    return values
   }
 }

@@ -66,8 +66,9 @@ public struct KaplanMeier: Sendable, Equatable {
     return data.groupLabels.enumerated().map { KaplanMeier(table: table, group: $0, label: $1) }
   }
 
-  /// Number of subjects (R `n`).
-  public var n: Int { nRisk.first ?? 0 }
+  /// Number of subjects, or of records with delayed entry (R `n`, `records`): every record ends at
+  /// one of the curve's times, as an event or a censoring.
+  public var n: Int { nEvent.reduce(0, +) + nCensor.reduce(0, +) }
   /// Number of events.
   public var events: Int { nEvent.reduce(0, +) }
 

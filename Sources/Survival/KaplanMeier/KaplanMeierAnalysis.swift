@@ -95,28 +95,34 @@ public struct KaplanMeierAnalysis: Sendable {
   /// near-tied times.
   public let warnings: [String]
 
-  /// Analyses `data`.
+  /// Analyses `data`; with `entry`, each subject's entry time (delayed entry, left truncation, or
+  /// the (start, stop] records of a time-dependent group), the risk set at t counts only those
+  /// entered before t, as R's `survfit(Surv(start, stop, event) ~ g)`.
   /// - Throws: ``KaplanMeierOptionsError`` for invalid options.
-  public init(data: SurvivalData, options: KaplanMeierOptions = KaplanMeierOptions())
+  public init(data: SurvivalData, entry: [Double]? = nil, options: KaplanMeierOptions = KaplanMeierOptions())
     throws(KaplanMeierOptionsError)
   {
     try options.validate()
     self.options = options
     var warnings: [String] = []
     var input = data
+    var entries = entry
     var merged = 0
     if options.timeFix {
-      let fixed = TimeFix.apply(data.time)
+      // Entry and exit times are merged together, as R's timefix does for (start, stop] data.
+      let fixed = TimeFix.apply((entry ?? []) + data.time)
       merged = fixed.changed
       if merged > 0 {
-        input = data.replacingTimes(fixed.times)
+        let offset = entry?.count ?? 0
+        if entry != nil { entries = Array(fixed.times[0..<offset]) }
+        input = data.replacingTimes(Array(fixed.times[offset...]))
         warnings.append(
           "\(merged) time\(merged == 1 ? "" : "s") differing from another only by round-off (relative 1.5e-8) merged, as R survival's timefix does"
         )
       }
     }
     timesMerged = merged
-    let table = RiskSetTable(input)
+    let table = entries.map { RiskSetTable(input, entry: $0) } ?? RiskSetTable(input)
     let reverse = table.reversed
     let type = options.confidenceType
     let level = options.confidenceLevel
@@ -167,7 +173,8 @@ public struct KaplanMeierAnalysis: Sendable {
     if groups.count > 1 {
       let pooled = SurvivalData(
         unchecked: input.time, input.event, [Int](repeating: 0, count: input.count), ["all"])
-      followUpOverall = KaplanMeier(table: RiskSetTable(pooled).reversed, group: 0, label: "all")
+      let pooledTable = entries.map { RiskSetTable(pooled, entry: $0) } ?? RiskSetTable(pooled)
+      followUpOverall = KaplanMeier(table: pooledTable.reversed, group: 0, label: "all")
         .median(type: type, level: level)
     } else {
       followUpOverall = groups.first?.followUp

@@ -52,6 +52,29 @@ public struct RiskSetTable: Sendable {
     self.init(times: times, groupCount: k, nRisk: risk, nEvent: events, nCensor: censors)
   }
 
+  /// The table of counting-process data: subject i enters at `entry[i]` (before its time) and is
+  /// at risk at t when entry < t ≤ time, as R's `survfit(Surv(start, stop, event))`. The times
+  /// are the distinct exit times; the number at risk counts only those entered before t.
+  public init(_ data: SurvivalData, entry: [Double]) {
+    let plain = RiskSetTable(data)
+    let k = data.groupLabels.count
+    // Entries per group, descending, so that a pointer walks them as the times fall.
+    var entries = [[Double]](repeating: [], count: k)
+    for i in 0..<min(data.count, entry.count) { entries[data.group[i]].append(entry[i]) }
+    for g in 0..<k { entries[g].sort(by: >) }
+    var next = [Int](repeating: 0, count: k)
+    var risk = plain.nRisk
+    for r in stride(from: plain.times.count - 1, through: 0, by: -1) {
+      let t = plain.times[r]
+      for g in 0..<k {
+        // Subjects entered at or after t are not yet at risk at t.
+        while next[g] < entries[g].count && entries[g][next[g]] >= t { next[g] += 1 }
+        risk[r * k + g] -= next[g]
+      }
+    }
+    self.init(times: plain.times, groupCount: k, nRisk: risk, nEvent: plain.nEvent, nCensor: plain.nCensor)
+  }
+
   init(times: [Double], groupCount: Int, nRisk: [Int], nEvent: [Int], nCensor: [Int]) {
     self.times = times
     self.groupCount = groupCount
