@@ -47,7 +47,7 @@ struct Cox: ParsableCommand {
 
   @OptionGroup var input: InputOptions
 
-  @Option(help: "Covariate columns, comma-separated (required). Example: --covariates sex,age,ph.ecog")
+  @Option(help: "Covariates, comma-separated (required): columns, log(x), sqrt(x), I(x^2), a:b or a*b, as R writes them. Example: --covariates sex,age,ph.ecog")
   var covariates: NameList
 
   @Option(help: "Reference levels of text covariates, column=level, comma-separated. Example: --reference celltype=squamous")
@@ -113,6 +113,11 @@ struct Cox: ParsableCommand {
       case .maxIterations: throw ValidationError("--max-iterations must be at least 1")
       case .epsilon: throw ValidationError("--epsilon must lie between 0 and 1")
       }
+    }
+    do {
+      _ = try ModelTerm.terms(covariates.values)
+    } catch {
+      throw ValidationError("--covariates \(error)")
     }
     for pair in reference?.values ?? [] where !pair.contains("=") || pair.hasPrefix("=") {
       throw ValidationError("--reference takes column=level, not '\(pair)'")

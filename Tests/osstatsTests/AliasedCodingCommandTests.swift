@@ -115,3 +115,29 @@ import Testing
     #expect((mapping["description"] as? String)?.hasPrefix("time = (start, stop]") == true)
   }
 }
+
+/// Model terms through the binary, as R users write them.
+@Suite struct ModelTermCommandTests {
+  @Test("cox --covariates 'sex*age,log(bili):edema' names the terms as R and gives R's coefficients")
+  func interactionThroughTheBinary() throws {
+    let data = try Data(contentsOf: repository.appendingPathComponent("Datasets/References/model_terms_reference.json"))
+    let reference = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    let cases = try #require(reference["cases"] as? [[String: Any]])
+    let r = try #require(cases.first { $0["key"] as? String == "factor_interaction" })
+    let run = try osstats(["cox", "Datasets/pbc.csv", "--covariates", "sex*age,log(bili):edema", "--event-value", "2", "--format", "json"])
+    #expect(run.status == 0, "\(run.stderr)")
+    let terms = try #require(try jsonObject(run.stdout)["terms"] as? [[String: Any]])
+    #expect(terms.map { $0["term"] as? String ?? "" } == (r["terms"] as? [String] ?? []))
+    for (t, c) in zip(terms, r["coef"] as? [Double] ?? []) {
+      let mine = try #require(t["coef"] as? Double)
+      #expect(abs(mine - c) <= 1e-6 * abs(c))
+    }
+  }
+
+  @Test("An unknown transformation is a usage error naming the term and what is allowed")
+  func unknownTerm() throws {
+    let run = try osstats(["cox", "Datasets/pbc.csv", "--covariates", "exp(bili)"])
+    #expect(run.status == 64)
+    #expect(run.stderr.hasPrefix("osstats: --covariates 'exp(bili)': 'exp(bili)' is not a transformation osstats knows (a term is a column, log(x), sqrt(x), I(x^2) or x^2, a:b, or a*b)"))
+  }
+}

@@ -1,3 +1,4 @@
+import Foundation
 import LinearAlgebra
 
 /// Builds the data of a Cox model from loaded columns: numeric covariates as they are, text
@@ -32,7 +33,13 @@ public enum CoxDesign {
 
     /// The extra columns the loader must read.
     public var columns: [String] {
-      var c = covariates
+      // The columns the terms read (log(bili) reads bili); a covariate that is not a term is asked
+      // for as written, so that a missing column is named as given.
+      var c: [String] = []
+      for covariate in covariates {
+        let read = (try? ModelTerm.terms([covariate])).map(ModelTerm.columns(of:)) ?? [covariate]
+        for r in read where !c.contains(r) { c.append(r) }
+      }
       for extra in [start, weights, cluster].compactMap({ $0 }) where !c.contains(extra) { c.append(extra) }
       return c
     }
@@ -52,48 +59,112 @@ public enum CoxDesign {
     var names: [String] = []
     var terms: [CoxTerm] = []
     var levels: Levels = [:]
-    for name in request.covariates {
-      let begin = names.count
-      if let numbers = loaded.numbers(name) {
-        // Beyond 1e150 the information matrix (sums of squares) overflows: refused, never fitted.
-        if let bad = numbers.firstIndex(where: { $0.isFinite && abs($0) > 1e150 }) {
-          let at = loaded.location(bad, name)
+    let modelTerms: [ModelTerm]
+    do {
+      modelTerms = try ModelTerm.terms(request.covariates, columns: Set(loaded.table.names))
+    } catch {
+      throw InputError(.usage, line: 1, column: 1, error.description)
+    }
+    for (column, r) in request.reference where !modelTerms.contains(where: { $0.variables.contains { $0.column == column } }) {
+      throw InputError(.usage, line: 1, column: 1, "\(column)=\(r): \(column) is not a covariate", subject: .reference)
+    }
+    // Each variable's columns, computed once: a numeric column transformed, or a factor's levels.
+    var numericCache: [ModelTerm.Variable: [Double]] = [:]
+    func numeric(_ v: ModelTerm.Variable, _ values: [Double]) throws(InputError) -> [Double] {
+      if let cached = numericCache[v] { return cached }
+      // Beyond 1e150 the information matrix (sums of squares) overflows: refused, never fitted.
+      if let bad = values.firstIndex(where: { $0.isFinite && abs($0) > 1e150 }) {
+        let at = loaded.location(bad, v.column)
+        throw InputError(
+          .data, line: at.line, column: at.column,
+          "\(v.column) '\(numberLabel(values[bad]))' is too large (at most 1e150 in magnitude; rescale the covariate)",
+          record: loaded.table.format.isSAS)
+      }
+      if let bad = values.firstIndex(where: { !$0.isFinite }) {
+        let at = loaded.location(bad, v.column)
+        throw InputError(
+          .data, line: at.line, column: at.column, "\(v.column) '\(numberLabel(values[bad]))' is not finite",
+          record: loaded.table.format.isSAS)
+      }
+      let out: [Double]
+      switch v.transform {
+      case .identity: out = values
+      case .log, .sqrt:
+        let positive = v.transform == .log
+        if let bad = values.firstIndex(where: { positive ? !($0 > 0) : !($0 >= 0) }) {
+          let at = loaded.location(bad, v.column)
           throw InputError(
             .data, line: at.line, column: at.column,
-            "\(name) '\(numberLabel(numbers[bad]))' is too large (at most 1e150 in magnitude; rescale the covariate)",
-            record: loaded.table.format.isSAS)
+            "\(v): \(v.column) '\(numberLabel(values[bad]))' is \(positive ? "not positive" : "negative")", record: loaded.table.format.isSAS)
         }
-        if let bad = numbers.firstIndex(where: { !$0.isFinite }) {
-          let at = loaded.location(bad, name)
+        out = values.map { positive ? Foundation.log($0) : $0.squareRoot() }
+      case .power(let k): out = values.map { x in (1..<k).reduce(x) { acc, _ in acc * x } }
+      }
+      numericCache[v] = out
+      return out
+    }
+    // A factor's levels, reference first.
+    func factorLevels(_ column: String, _ codes: [Int32], _ all: [String]) throws(InputError) -> [String] {
+      if let known = levels[column] { return known }
+      let present = Set(codes.filter { $0 >= 0 })
+      var sorted = sortedGroupLabels(present.map { all[Int($0)] })
+      if let r = request.reference[column] {
+        guard let i = sorted.firstIndex(of: r) else {
           throw InputError(
-            .data, line: at.line, column: at.column, "\(name) '\(numberLabel(numbers[bad]))' is not finite",
-            record: loaded.table.format.isSAS)
+            .usage, line: 1, column: 1,
+            "\(column)=\(r): no such level (levels: \(sorted.joined(separator: ", ")))", subject: .reference)
         }
-        columns.append(numbers)
-        names.append(name)
-        if let r = request.reference[name] {
-          throw InputError(.usage, line: 1, column: 1, "\(name)=\(r): \(name) is numeric, not a text covariate", subject: .reference)
-        }
-      } else if let (codes, all) = loaded.codes(name) {
-        let present = Set(codes.filter { $0 >= 0 })
-        var sorted = sortedGroupLabels(present.map { all[Int($0)] })
-        if let r = request.reference[name] {
-          guard let i = sorted.firstIndex(of: r) else {
-            throw InputError(
-              .usage, line: 1, column: 1,
-              "\(name)=\(r): no such level (levels: \(sorted.joined(separator: ", ")))", subject: .reference)
+        sorted.remove(at: i)
+        sorted.insert(r, at: 0)
+      }
+      levels[column] = sorted
+      return sorted
+    }
+    for term in modelTerms {
+      let begin = names.count
+      // The columns of each variable of the term; their product is the term's.
+      var parts: [[(name: String, values: [Double])]] = []
+      for v in term.variables {
+        if let values = loaded.numbers(v.column) {
+          if let r = request.reference[v.column] {
+            throw InputError(.usage, line: 1, column: 1, "\(v.column)=\(r): \(v.column) is numeric, not a text covariate", subject: .reference)
           }
-          sorted.remove(at: i)
-          sorted.insert(r, at: 0)
-        }
-        levels[name] = sorted
-        for level in sorted.dropFirst() {
-          guard let c = all.firstIndex(of: level).map({ Int32($0) }) else { continue }
-          columns.append(codes.map { $0 == c ? 1 : 0 })
-          names.append(name + level)
+          parts.append([(v.description, try numeric(v, values))])
+        } else if let (codes, all) = loaded.codes(v.column) {
+          guard v.transform == .identity else {
+            throw InputError(.usage, line: 1, column: 1, "\(v): \(v.column) is a text column (a factor), not a number")
+          }
+          let sorted = try factorLevels(v.column, codes, all)
+          // R's marginality rule: a factor is coded by contrasts (its reference left out) when the
+          // term without it is in the model (or is the intercept); otherwise by every level.
+          let rest = term.variables.filter { $0 != v }
+          let contrasts = rest.isEmpty || modelTerms.contains { Set($0.variables) == Set(rest) && $0.variables.count == rest.count }
+          var indicators: [(String, [Double])] = []
+          for level in contrasts ? Array(sorted.dropFirst()) : sorted {
+            guard let c = all.firstIndex(of: level).map({ Int32($0) }) else { continue }
+            indicators.append((v.column + level, codes.map { $0 == c ? 1 : 0 }))
+          }
+          parts.append(indicators)
+        } else {
+          throw InputError(.usage, line: 1, column: 1, "no column '\(v.column)'")
         }
       }
-      terms.append(CoxTerm(name: name, columns: begin..<names.count))
+      // The product, the first variable varying fastest (R's model.matrix order).
+      var product: [(name: String, values: [Double])] = [("", [])]
+      for part in parts {
+        var next: [(name: String, values: [Double])] = []
+        for p in part {
+          for q in product {
+            next.append((q.name.isEmpty ? p.name : q.name + ":" + p.name, q.values.isEmpty ? p.values : zip(q.values, p.values).map { $0 * $1 }))
+          }
+        }
+        product = next
+      }
+      for column in product {
+        columns.append(column.values)
+        names.append(column.name)
+      }
+      terms.append(CoxTerm(name: term.description, columns: begin..<names.count))
     }
     var flat = [Double](repeating: 0, count: n * columns.count)
     flat.withUnsafeMutableBufferPointer { f in
@@ -151,12 +222,15 @@ public enum CoxDesign {
     case unknownLevel(covariate: String, value: String, levels: [String])
     /// A numeric covariate's value is not a finite number.
     case notNumeric(covariate: String, value: String)
+    /// A transformed or interaction term: a profile gives plain columns only.
+    case derivedTerm(String)
 
     public var description: String {
       switch self {
       case .missing(let names): "a value is needed for every covariate; missing \(names.joined(separator: ", "))"
       case .unknownLevel(let c, let v, let levels): "\(c)=\(v): no such level (levels: \(levels.joined(separator: ", ")))"
       case .notNumeric(let c, let v): "\(c)=\(v): \(c) is numeric"
+      case .derivedTerm(let t): "the model has the term \(t): predictions are for models of plain columns"
       }
     }
   }
@@ -166,6 +240,9 @@ public enum CoxDesign {
   /// order of `terms`.
   /// - Throws: ``ProfileError`` for a missing covariate, an unknown level or a non-number.
   public static func profile(_ values: [String: String], terms: [CoxTerm], levels: Levels) throws(ProfileError) -> [Double] {
+    if let derived = terms.first(where: { (try? ModelTerm.terms([$0.name]))?.first?.variables.count != 1 || $0.name.contains("(") }) {
+      throw .derivedTerm(derived.name)
+    }
     let missing = terms.map(\.name).filter { values[$0] == nil }
     guard missing.isEmpty else { throw .missing(missing) }
     var out: [Double] = []
