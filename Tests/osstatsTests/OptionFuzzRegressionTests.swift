@@ -37,4 +37,18 @@ import Testing
     #expect(r.stderr.hasPrefix("osstats: ") && r.stderr.contains("takes column="), "\(r.stderr)")
     #expect(!r.stderr.contains("Fatal error"), "\(r.stderr)")
   }
+
+  @Test(
+    "Design files with looks 0.01 apart (fuzz-design timeouts) are read in well under the fuzzer's 10 s",
+    arguments: ["design-close-looks-1.json", "design-close-looks-2.json"])
+  func closeLooksInDesignFiles(file: String) throws {
+    let path = "Tests/Fuzz/regressions/\(file)"
+    let started = Date()
+    let r = try run(["monitor", "Datasets/simulated_trial_73.csv", "--group", "arm", "--design", path])
+    let seconds = Date().timeIntervalSince(started)
+    #expect(r.reason == .exit, "killed by signal \(r.status)")
+    #expect(r.status == 0, "\(r.stderr)")
+    // A debug build on a loaded machine: the release build takes about a tenth of this.
+    #expect(seconds < 5, "\(seconds) s")
+  }
 }
