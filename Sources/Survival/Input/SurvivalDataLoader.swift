@@ -695,7 +695,10 @@ public enum SurvivalDataLoader {
     var found = Set<Double>()
     var numeric = true
     switch column.storage {
-    case .numeric(let v): for x in v where !x.isNaN { found.insert(x) }
+    case .numeric(let v):
+      // The usual 0/1 column is decided without a set (a pass over the doubles).
+      if value == nil && v.allSatisfy({ $0 == 0 || $0 == 1 || $0.isNaN }) { return .zeroOne }
+      for x in v where !x.isNaN { found.insert(x) }
     case .text(_, let levels):
       for level in levels {
         guard let x = NumberParser.parse(level) else {
