@@ -21,9 +21,9 @@ public struct MonitoringPlan: Sendable {
   private let cache = BoundaryCache()
 
   /// The events at information fractions `fractions` of `maxEvents`, as a design plans its looks:
-  /// ceiling(t_k · D).
+  /// ceiling(t_k · D), with the design's guard against round-off (0.14 × 100 is 14, not 15).
   public static func lookEvents(fractions: [Double], maxEvents: Int) -> [Int] {
-    fractions.map { Int(($0 * Double(maxEvents)).rounded(.up)) }
+    fractions.map { Int(($0 * Double(maxEvents) - 1e-9).rounded(.up)) }
   }
 
   /// A plan.

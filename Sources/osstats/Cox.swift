@@ -114,11 +114,6 @@ struct Cox: ParsableCommand {
       case .epsilon: throw ValidationError("--epsilon must lie between 0 and 1")
       }
     }
-    do {
-      _ = try ModelTerm.terms(covariates.values)
-    } catch {
-      throw ValidationError("--covariates \(error)")
-    }
     for pair in reference?.values ?? [] where !pair.contains("=") || pair.hasPrefix("=") {
       throw ValidationError("--reference takes column=level, not '\(pair)'")
     }
@@ -152,7 +147,11 @@ struct Cox: ParsableCommand {
         reference: Dictionary(Self.pairs(reference), uniquingKeysWith: { $1 }),
         start: start, weights: weights, cluster: cluster)
       var options: [String: String] = [:]
-      for c in covariates.values { options[c] = "--covariates" }
+      // A covariate that is not a column nor a term osstats reads is looked for as a column: the
+      // message then says what a term may be.
+      for c in covariates.values {
+        options[c] = (try? ModelTerm.terms([c])) == nil ? "--covariates (a term is a column, log(x), sqrt(x), I(x^2), a:b, or a*b)" : "--covariates"
+      }
       if let s = start { options[s] = "--start" }
       if let w = weights { options[w] = "--weights" }
       if let c = cluster { options[c] = "--cluster" }

@@ -84,6 +84,7 @@ struct KM: ParsableCommand {
       case .quantile(let v): throw ValidationError("--quantiles must lie between 0 and 1, not \(v)")
       case .time(let v): throw ValidationError("--times must be 0 or more, not \(v)")
       case .tau(let v): throw ValidationError("--tau must be positive, not \(v)")
+      case .entryCount, .emptyInterval: throw ValidationError("\(error)")
       }
     }
   }
@@ -98,10 +99,16 @@ struct KM: ParsableCommand {
         throw Failure(error, file: input.displayName)
       }
       let analysis: KaplanMeierAnalysis
-      do {
+      do throws(KaplanMeierOptionsError) {
         analysis = try KaplanMeierAnalysis(data: loaded.data, entry: entry, options: options)
       } catch {
-        throw Failure(ExitStatus.usage, "invalid option: \(error)")
+        switch error {
+        case .emptyInterval(let i, _, _):
+          // The row of the file: the data's rows are the analysed rows in file order.
+          let at = loaded.location(i, start ?? "start")
+          throw Failure(ExitStatus.data, "\(input.displayName):\(at.line):\(at.column): \(error)")
+        default: throw Failure(ExitStatus.usage, "invalid option: \(error)")
+        }
       }
       var report = KaplanMeierReport(analysis: analysis, input: summary, version: osstatsVersion)
       report.showQuantiles = quantiles != nil

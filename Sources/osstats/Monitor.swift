@@ -4,7 +4,7 @@ import Survival
 import SurvivalReport
 import TrialDesign
 
-/// Earlier looks given as EVENTS:Z pairs (`96:1.2,130:2.1`).
+/// Earlier looks given as EVENTS:Z pairs (`96:1.2,130:2.1`), events whole numbers.
 extension Survival.TimeUnit: ExpressibleByArgument {}
 
 struct LookList: ExpressibleByArgument {
@@ -15,7 +15,10 @@ struct LookList: ExpressibleByArgument {
     for part in argument.split(separator: ",", omittingEmptySubsequences: false) {
       let pair = part.split(separator: ":", omittingEmptySubsequences: false)
       guard pair.count == 2,
-        let events = Double(pair[0].trimmingCharacters(in: .whitespaces)), events.isFinite, events > 0,
+        // Events are counts: whole numbers (a fraction of an event would ask the recursion for a
+        // grid as fine as the gap to the next look).
+        let events = Double(pair[0].trimmingCharacters(in: .whitespaces)), events.isFinite, events >= 1, events <= 1e7,
+        events == events.rounded(),
         let z = Double(pair[1].trimmingCharacters(in: .whitespaces)), z.isFinite
       else { return nil }
       looks.append(ObservedLook(events: events, z: z))

@@ -84,3 +84,57 @@ import Testing
     #expect(throws: InputError.self) { try SurvivalDataLoader.load(bytes: csv, spec: spec) }
   }
 }
+
+/// The review's cases: prediction after a factor loses a level to aliasing, and the subgroup
+/// interaction's degrees of freedom.
+@Suite struct AliasedPredictionTests {
+  @Test("A factor level aliased within strata: the profile is coded by the fitted columns' names")
+  func predictionAfterAliasedLevel() throws {
+    // stage B occurs only in center 2, and center 2 has only stage B: stageB is constant within
+    // strata (center) and aliased; the fitted columns are stageC and age.
+    var csv = "time,status,stage,age,center\n"
+    let rows: [(Double, Int, String, Double, String)] = [
+      (5, 1, "A", 50, "c1"), (8, 1, "C", 61, "c1"), (3, 0, "A", 47, "c1"), (9, 1, "C", 70, "c1"), (4, 1, "A", 58, "c1"),
+      (6, 1, "C", 52, "c1"), (7, 0, "A", 66, "c1"), (2, 1, "C", 49, "c1"), (6, 1, "B", 55, "c2"), (9, 0, "B", 63, "c2"),
+      (3, 1, "B", 59, "c2"), (5, 1, "B", 48, "c2"),
+    ]
+    for r in rows { csv += "\(r.0),\(r.1),\(r.2),\(r.3),\(r.4)\n" }
+    let request = CoxDesign.Request(covariates: ["stage", "age"])
+    var spec = ColumnSpec(strata: ["center"])
+    spec.extra = request.columns
+    let loaded = try SurvivalDataLoader.load(bytes: Array(csv.utf8), spec: spec)
+    let model = try CoxModel(data: try CoxDesign.build(loaded, request).0)
+    #expect(model.aliased.map(\.name) == ["stageB"])
+    #expect(model.columnNames == ["stageC", "age"])
+    // The profile (stage C, age 60) is [1, 60] on the fitted columns, never shifted.
+    let byName = try model.predictSurvival(at: ["stage": "C", "age": "60"])
+    let byColumns = model.predictSurvival(profile: [1, 60])
+    #expect(byName.map(\.survival) == byColumns.map(\.survival))
+    #expect(!byName.isEmpty)
+    // A profile of the wrong length has no prediction (not a trap).
+    #expect(model.predictSurvival(profile: [1, 60, 0]).isEmpty)
+  }
+}
+
+@Suite struct SubgroupInteractionTests {
+  @Test("A subgroup level with one arm only: the interaction test's df counts the fitted products only")
+  func aliasedProductDF() throws {
+    var time: [Double] = []
+    var event: [Bool] = []
+    var group: [Int] = []
+    var region: [String?] = []
+    for i in 0..<60 {
+      let r = ["EU", "US", "ASIA"][i % 3]
+      let arm = r == "ASIA" ? 0 : (i / 3) % 2
+      time.append(Double(1 + (i * 7) % 23) + (arm == 1 ? 3 : 0))
+      event.append(i % 4 != 0)
+      group.append(arm)
+      region.append(r)
+    }
+    let data = try SurvivalData(time: time, event: event, group: group, groupLabels: ["control", "experimental"])
+    let c = try OverallSurvivalComparison(data: data, experimental: 1, subgroups: [("region", region)])
+    let test = try #require(c.subgroups.first?.interaction)
+    // Three levels, but ASIA has no experimental patient: one arm × level product is left.
+    #expect(test.df == 1)
+  }
+}

@@ -204,10 +204,13 @@ public struct OverallSurvivalComparison: Sendable {
       if let reduced = try? coxData(subset, experimental: experimental, stratified: false, extra: dummies),
         let full = try? coxData(subset, experimental: experimental, stratified: false, extra: dummies + products),
         let m0 = try? CoxModel(data: reduced, options: options), let m1 = try? CoxModel(data: full, options: options),
-        m0.infiniteCoefficients.isEmpty, m1.infiniteCoefficients.isEmpty
+        m0.infiniteCoefficients.isEmpty, m1.infiniteCoefficients.isEmpty,
+        m1.coefficients.count > m0.coefficients.count
       {
+        // The degrees of freedom are the parameters the interaction adds once aliased products
+        // (a level with one arm only) are left out, as R's anova of the two fits.
         let statistic = max(0, 2 * (m1.loglik - m0.loglik))
-        interaction = ChiSquareTest(statistic, df: products.count)
+        interaction = ChiSquareTest(statistic, df: m1.coefficients.count - m0.coefficients.count)
       }
     }
     return Subgroup(name: name, levels: results, interaction: interaction, missing: values.count - present.count)

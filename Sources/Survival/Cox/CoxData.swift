@@ -157,6 +157,7 @@ public struct AliasedColumn: Sendable, Equatable, CustomStringConvertible {
   public enum Reason: String, Sendable, Equatable {
     case constant = "constant"
     case constantWithinStrata = "constant within strata"
+    case noInformation = "no information at the event times"
     case linearCombination = "a linear combination of the others"
   }
   /// Its position in the design (the columns asked for).

@@ -137,8 +137,10 @@ public enum CoxDesign {
           let sorted = try factorLevels(v.column, codes, all)
           // R's marginality rule: a factor is coded by contrasts (its reference left out) when the
           // term without it is in the model (or is the intercept); otherwise by every level.
-          let rest = term.variables.filter { $0 != v }
-          let contrasts = rest.isEmpty || modelTerms.contains { Set($0.variables) == Set(rest) && $0.variables.count == rest.count }
+          // (R's TermCode: the term without the factor is contained in a term before this one.)
+          let rest = Set(term.variables.filter { $0 != v })
+          let earlier = modelTerms.prefix { $0 != term }
+          let contrasts = rest.isEmpty || earlier.contains { rest.isSubset(of: Set($0.variables)) }
           var indicators: [(String, [Double])] = []
           for level in contrasts ? Array(sorted.dropFirst()) : sorted {
             guard let c = all.firstIndex(of: level).map({ Int32($0) }) else { continue }
@@ -161,6 +163,14 @@ public enum CoxDesign {
         product = next
       }
       for column in product {
+        // Transforms and products can leave the range the information matrix can hold.
+        if let bad = column.values.firstIndex(where: { !$0.isFinite || abs($0) > 1e150 }) {
+          let at = loaded.location(bad, term.variables[0].column)
+          throw InputError(
+            .data, line: at.line, column: at.column,
+            "\(column.name) is \(numberLabel(column.values[bad])) on this row (at most 1e150 in magnitude; rescale the covariate)",
+            record: loaded.table.format.isSAS)
+        }
         columns.append(column.values)
         names.append(column.name)
       }
@@ -236,25 +246,36 @@ public enum CoxDesign {
   }
 
   /// The design-column values of a covariate profile given as covariate → value (a level for a
-  /// text covariate, coded by the same treatment contrasts as the fit; a number otherwise), in the
-  /// order of `terms`.
-  /// - Throws: ``ProfileError`` for a missing covariate, an unknown level or a non-number.
-  public static func profile(_ values: [String: String], terms: [CoxTerm], levels: Levels) throws(ProfileError) -> [Double] {
-    if let derived = terms.first(where: { (try? ModelTerm.terms([$0.name]))?.first?.variables.count != 1 || $0.name.contains("(") }) {
+  /// text covariate, coded by the same treatment contrasts as the fit; a number otherwise): for
+  /// the design columns `columns` when given (a fit's columns, aliased ones left out), else for
+  /// every column of `terms` in order.
+  /// - Throws: ``ProfileError`` for a missing covariate, an unknown level, a non-number or a
+  ///   transformed or interaction term.
+  public static func profile(_ values: [String: String], terms: [CoxTerm], levels: Levels, columns: [String]? = nil)
+    throws(ProfileError) -> [Double]
+  {
+    if let derived = terms.first(where: { $0.name.contains(":") || ($0.name.contains("(") && values[$0.name] == nil) }) {
       throw .derivedTerm(derived.name)
     }
     let missing = terms.map(\.name).filter { values[$0] == nil }
     guard missing.isEmpty else { throw .missing(missing) }
-    var out: [Double] = []
+    var named: [(String, Double)] = []
     for term in terms {
       let v = values[term.name] ?? ""
       if let lv = levels[term.name] {
         guard lv.contains(v) else { throw .unknownLevel(covariate: term.name, value: v, levels: lv) }
-        for level in lv.dropFirst() { out.append(level == v ? 1 : 0) }
+        for level in lv.dropFirst() { named.append((term.name + level, level == v ? 1 : 0)) }
       } else {
         guard let d = Double(v), d.isFinite else { throw .notNumeric(covariate: term.name, value: v) }
-        out.append(d)
+        named.append((term.name, d))
       }
+    }
+    guard let columns else { return named.map(\.1) }
+    let byName = Dictionary(named, uniquingKeysWith: { a, _ in a })
+    var out: [Double] = []
+    for c in columns {
+      guard let v = byName[c] else { throw .derivedTerm(c) }
+      out.append(v)
     }
     return out
   }

@@ -29,11 +29,13 @@ public struct CoxPredictedSurvival: Sendable {
 }
 
 extension CoxModel {
-  /// Predicted survival for the covariate `profile` (one value per design column) in every
-  /// stratum of the fitted data, at confidence `level`.
+  /// Predicted survival for the covariate `profile` (one value per fitted design column; none
+  /// when the count differs) in every stratum of the fitted data, at confidence `level`.
   public func predictSurvival(profile: [Double], level: Double = 0.95)
     -> [CoxPredictedSurvival]
   {
+    // One value per fitted column; anything else has no prediction.
+    guard profile.count == data.columns else { return [] }
     let data = self.data
     let kernel = CoxLikelihood(data: data, ties: options.ties)
     let path = CoxHazardPath(likelihood: kernel, beta: coefficients)
@@ -117,7 +119,7 @@ extension CoxModel {
   public func predictSurvival(at values: [String: String], level: Double = 0.95) throws(CoxDesign.ProfileError)
     -> [CoxPredictedSurvival]
   {
-    predictSurvival(profile: try CoxDesign.profile(values, terms: terms, levels: data.levels), level: level)
+    predictSurvival(profile: try CoxDesign.profile(values, terms: terms, levels: data.levels, columns: columnNames), level: level)
   }
 
   /// The baseline cumulative hazard at covariates 0 (R `basehaz(fit, centered = FALSE)`) at the

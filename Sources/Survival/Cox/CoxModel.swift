@@ -120,13 +120,21 @@ public struct CoxModel: Sendable {
     let evaluate = try Self.evaluator(data: data, ties: options.ties, kernel: kernel)
     let start = evaluate([Double](repeating: 0, count: data.columns))
     // A column constant within every stratum has no information whatever round-off leaves in I(0).
-    let singular = Set(Self.aliasedColumns(start.information, p: data.columns))
-      .union((0..<data.columns).filter { Self.aliasReason(data, column: $0) != .linearCombination }).sorted()
+    let p = data.columns
+    let constant = (0..<p).map { Self.constancy(data, column: $0) }
+    let singular = Set(Self.aliasedColumns(start.information, p: p)).union((0..<p).filter { constant[$0] != nil }).sorted()
     guard !singular.isEmpty else {
       try self.init(fitting: data, options: options, kernel: kernel, evaluate: evaluate, start: start)
       return
     }
-    let aliased = singular.map { AliasedColumn(index: $0, name: data.columnNames[$0], reason: Self.aliasReason(data, column: $0)) }
+    // A varying column whose own information is (relatively) nil carries nothing at the event
+    // times; any other zero pivot is a combination of the columns before it.
+    let largest = (0..<p).map { start.information[$0 * p + $0] }.max() ?? 0
+    let aliased = singular.map { j in
+      let own = start.information[j * p + j]
+      let reason = constant[j] ?? (own.isFinite && own < largest * pow(Double.ulpOfOne, 0.75) ? .noInformation : .linearCombination)
+      return AliasedColumn(index: j, name: data.columnNames[j], reason: reason)
+    }
     guard singular.count < data.columns else { throw .allAliased(aliased.map(\.description)) }
     let reduced = data.removingColumns(Set(singular))
     let reducedKernel = CoxLikelihood(data: reduced, ties: options.ties)
@@ -153,13 +161,8 @@ public struct CoxModel: Sendable {
     var beta = [Double](repeating: 0, count: p)
     var current = start
     loglikNull = current.loglik
-    do {
-      try Self.checkInformation(current.information, names: data.columnNames)
-    } catch {
-      // Name the columns from the design itself when it is collinear (the usual cause).
-      try Self.checkCollinearity(kernel)
-      throw .noInformation(error.columns)
-    }
+    // The aliased columns are out (R's rule, in the public initializer); a model R fits is
+    // fitted, however ill-conditioned, and a singular factorization below is reported as such.
     let info0 = try Self.matrix(current.information, p)
     let step0: [Double]
     do {
@@ -255,23 +258,7 @@ public struct CoxModel: Sendable {
     }
   }
 
-  /// Refuses columns without information at β = 0, naming them: constant columns and exact linear
-  /// combinations make I(0), a sum of risk-set covariance matrices, singular (pivoted Cholesky of
-  /// its correlation form, relative tolerance 1e-9). This is what R meets as NA coefficients.
-  static func checkInformation(_ info: [Double], names: [String]) throws(CoxError) {
-    let p = names.count
-    var scaled = Matrix.zeros(p, p)
-    var scale = [Double](repeating: 1, count: p)
-    var constant: [String] = []
-    for j in 0..<p {
-      let d = info[j * p + j]
-      if !(d > 0) { constant.append(names[j]) } else { scale[j] = d.squareRoot() }
-    }
-    if !constant.isEmpty { throw .collinear(constant) }
-    for j in 0..<p { for k in 0..<p { scaled[j, k] = info[j * p + k] / (scale[j] * scale[k]) } }
-    guard let chol = try? PivotedCholesky(scaled, tolerance: 1e-9), chol.rank < p else { return }
-    throw .collinear(chol.permutation[chol.rank...].sorted().map { names[$0] })
-  }
+
 
   /// Refuses constant columns and exact linear combinations, naming them: the centred
   /// cross-product matrix must have full rank (pivoted Cholesky, relative tolerance 1e-9).
@@ -324,9 +311,9 @@ public struct CoxModel: Sendable {
     return singular
   }
 
-  /// Why column `j` is aliased: constant, constant within every stratum, without information at
-  /// the event times although it varies there, or a linear combination of earlier columns.
-  static func aliasReason(_ data: CoxData, column j: Int) -> AliasedColumn.Reason {
+  /// Whether column `j` is constant, or constant within every stratum (nil: it varies within a
+  /// stratum).
+  static func constancy(_ data: CoxData, column j: Int) -> AliasedColumn.Reason? {
     let n = data.count
     var first = [Double?](repeating: nil, count: data.strataLabels.count)
     var withinConstant = true
@@ -341,7 +328,7 @@ public struct CoxModel: Sendable {
     }
     if overallConstant { return .constant }
     if withinConstant { return .constantWithinStrata }
-    return .linearCombination
+    return nil
   }
 
   /// Standard errors of the coefficients.

@@ -45,15 +45,27 @@ public struct ModelTerm: Sendable, Equatable, Hashable, CustomStringConvertible 
     public let reason: String
 
     public var description: String {
-      "'\(term)': \(reason) (a term is a column, log(x), sqrt(x), I(x^2) or x^2, a:b, or a*b)"
+      "'\(term)': \(reason) (a term is a column, log(x), sqrt(x), I(x^2), a:b, or a*b)"
     }
   }
 
-  /// The terms of a covariate list, `*` expanded (a*b*c: every sub-interaction, in R's order:
-  /// main effects, then two-way, then higher), duplicates dropped. A name that is a column of the
-  /// data (`columns`) is that column, whatever characters it holds.
+  /// The terms of a covariate list in R's order: `*` expanded (a*b*c: every sub-interaction),
+  /// duplicates dropped, the terms sorted by degree (main effects, then two-way, ...; stable, as
+  /// R's `terms()`), the variables of an interaction in the order they first appear (R names
+  /// `age + sex + sex:age`'s interaction `age:sex`). A name that is a column of the data
+  /// (`columns`) is that column, whatever characters it holds.
   /// - Throws: ``ParseError``.
   public static func terms(_ covariates: [String], columns: Set<String> = []) throws(ParseError) -> [ModelTerm] {
+    let written = try writtenTerms(covariates, columns: columns)
+    var order: [Variable] = []
+    for t in written { for v in t.variables where !order.contains(v) { order.append(v) } }
+    let sorted = written.enumerated().sorted { a, b in
+      a.element.variables.count != b.element.variables.count ? a.element.variables.count < b.element.variables.count : a.offset < b.offset
+    }
+    return sorted.map { ModelTerm(variables: $0.element.variables.sorted { (order.firstIndex(of: $0) ?? 0) < (order.firstIndex(of: $1) ?? 0) }) }
+  }
+
+  private static func writtenTerms(_ covariates: [String], columns: Set<String>) throws(ParseError) -> [ModelTerm] {
     var out: [ModelTerm] = []
     func add(_ t: ModelTerm) { if !out.contains(where: { $0.sameVariables(as: t) }) { out.append(t) } }
     for written in covariates {
@@ -102,7 +114,7 @@ public struct ModelTerm: Sendable, Equatable, Hashable, CustomStringConvertible 
   private static func variable(_ text: String, written: String, columns: Set<String>) throws(ParseError) -> Variable {
     func name(_ s: Substring) throws(ParseError) -> String {
       let n = s.trimmingCharacters(in: .whitespaces)
-      guard !n.isEmpty, !n.contains(where: { "()^:*+ ".contains($0) }) || columns.contains(n) else {
+      guard !n.isEmpty, !n.contains(where: { "()^:*".contains($0) }) || columns.contains(n) else {
         throw ParseError(term: written, reason: "'\(n)' is not a column name")
       }
       return n
@@ -112,15 +124,18 @@ public struct ModelTerm: Sendable, Equatable, Hashable, CustomStringConvertible 
       return Variable(column: try name(text.dropFirst(prefix.count).dropLast()), transform: transform)
     }
     var inner = Substring(text)
-    if text.hasPrefix("I(") && text.hasSuffix(")") { inner = text.dropFirst(2).dropLast() }
+    let wrapped = text.hasPrefix("I(") && text.hasSuffix(")")
+    if wrapped { inner = text.dropFirst(2).dropLast() }
     if let caret = inner.firstIndex(of: "^") {
+      // In R's formulas x^2 is x crossed with itself, that is x: the square is I(x^2).
+      guard wrapped else { throw ParseError(term: written, reason: "write the power as I(\(inner)): in R's formulas \(inner) is \(inner[..<caret])") }
       let base = try name(inner[..<caret])
       guard let k = Int(inner[inner.index(after: caret)...].trimmingCharacters(in: .whitespaces)), (2...9).contains(k) else {
         throw ParseError(term: written, reason: "a power must be a whole number from 2 to 9")
       }
       return Variable(column: base, transform: .power(k))
     }
-    guard inner == Substring(text) else { throw ParseError(term: written, reason: "I() holds a power, x^2") }
+    guard inner == Substring(text) else { throw ParseError(term: written, reason: "I() holds a power, I(x^2)") }
     if text.contains("(") { throw ParseError(term: written, reason: "'\(text)' is not a transformation osstats knows") }
     return Variable(column: try name(inner), transform: .identity)
   }

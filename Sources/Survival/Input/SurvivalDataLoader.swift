@@ -690,7 +690,12 @@ public enum SurvivalDataLoader {
   static func eventCoding(
     _ column: DataColumn, adam: Bool, value: String?, fail: (Int, String, String) -> InputError, name: String, rows: Int
   ) throws(InputError) -> EventCoding {
-    if adam { return .adam }
+    if adam {
+      if let value {
+        throw InputError(.usage, line: 1, column: 1, "\(name): the event of an ADaM ADTTE data set is CNSR = 0; an event value '\(value)' does not apply")
+      }
+      return .adam
+    }
     // The distinct numeric values (nil when a value is not a number, as true/false).
     var found = Set<Double>()
     var numeric = true

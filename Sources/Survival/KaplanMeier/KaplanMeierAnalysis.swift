@@ -50,6 +50,10 @@ public enum KaplanMeierOptionsError: Error, Equatable, Sendable {
   case time(Double)
   /// τ must be finite and positive.
   case tau(Double)
+  /// The entry times do not match the subjects.
+  case entryCount(expected: Int, got: Int)
+  /// Subject `index` (0-based) enters at or after its time, once near-equal times are merged.
+  case emptyInterval(index: Int, entry: Double, time: Double)
 }
 
 /// Everything `osstats km` reports for one group.
@@ -122,6 +126,12 @@ public struct KaplanMeierAnalysis: Sendable {
       }
     }
     timesMerged = merged
+    if let e = entries {
+      guard e.count == input.count else { throw .entryCount(expected: input.count, got: e.count) }
+      if let i = e.indices.first(where: { !(e[$0] < input.time[$0]) }) {
+        throw .emptyInterval(index: i, entry: e[i], time: input.time[i])
+      }
+    }
     let table = entries.map { RiskSetTable(input, entry: $0) } ?? RiskSetTable(input)
     let reverse = table.reversed
     let type = options.confidenceType
@@ -191,6 +201,9 @@ extension KaplanMeierOptionsError: CustomStringConvertible {
     case .quantile(let v): "a quantile must lie between 0 and 1, not \(v.shortDescription)"
     case .time(let v): "a time must be 0 or more, not \(v.shortDescription)"
     case .tau(let v): "the RMST restriction time must be positive, not \(v.shortDescription)"
+    case .entryCount(let e, let g): "\(g) entry times for \(e) subjects"
+    case .emptyInterval(let i, let entry, let time):
+      "row \(i + 1): the interval (\(entry.shortDescription), \(time.shortDescription)] has effective length 0 once times equal up to round-off are merged (R's aeqSurv refuses it too)"
     }
   }
 }
