@@ -147,15 +147,21 @@ struct Cox: ParsableCommand {
         reference: Dictionary(Self.pairs(reference), uniquingKeysWith: { $1 }),
         start: start, weights: weights, cluster: cluster)
       var options: [String: String] = [:]
-      // A covariate that is not a column nor a term osstats reads is looked for as a column: the
-      // message then says what a term may be.
+      // A covariate that is not a term osstats reads is looked for as a column (a name may hold any
+      // character); when there is no such column either, the message says why it is not a term.
+      var explanations: [String: String] = [:]
       for c in covariates.values {
-        options[c] = (try? ModelTerm.terms([c])) == nil ? "--covariates (a term is a column, log(x), sqrt(x), I(x^2), a:b, or a*b)" : "--covariates"
+        options[c] = "--covariates"
+        do {
+          _ = try ModelTerm.terms([c])
+        } catch {
+          explanations[c] = "--covariates \(error)"
+        }
       }
       if let s = start { options[s] = "--start" }
       if let w = weights { options[w] = "--weights" }
       if let c = cluster { options[c] = "--cluster" }
-      var (loaded, summary) = try input.load(groups: nil, entry: start, strata: strata?.values ?? [], extra: request.columns, extraOptions: options)
+      var (loaded, summary) = try input.load(groups: nil, entry: start, strata: strata?.values ?? [], extra: request.columns, extraOptions: options, extraExplanations: explanations)
       let name = input.displayName
       var (data, levels): (CoxData, CoxDesign.Levels)
       do {

@@ -108,7 +108,8 @@ struct InputOptions: ParsableArguments {
   ///     exclude nothing.
   /// - Throws: ``Failure`` with status 66 (cannot open) or 64/65 (bad columns or data).
   func load(
-    groups: GroupOptions?, entry: String? = nil, strata: [String] = [], extra: [String] = [], optional: [String] = [], extraOptions: [String: String] = [:]
+    groups: GroupOptions?, entry: String? = nil, strata: [String] = [], extra: [String] = [], optional: [String] = [],
+    extraOptions: [String: String] = [:], extraExplanations: [String: String] = [:]
   ) throws -> (LoadedSurvivalData, InputSummary) {
     let source: ByteSource
     do {
@@ -146,7 +147,12 @@ struct InputOptions: ParsableArguments {
         case .param: flag = "--param"
         case .extra: flag = extraOptions[name] ?? "--covariates"
         }
-        error.message = role == .param ? "--param: " + error.message : error.message + "; name it with \(flag)"
+        if role == .extra, let explanation = extraExplanations[name] {
+          // Not a column, and not a term either: say why it is not a term.
+          error.message = explanation
+        } else {
+          error.message = role == .param ? "--param: " + error.message : error.message + "; name it with \(flag)"
+        }
       case .parameter?: error.message += "; choose one with --param"
       case .delimiter?: error.message += " (set it with --delimiter)"
       case .eventCoding(let values)?:

@@ -51,4 +51,31 @@ import Testing
     // A debug build on a loaded machine: the release build takes about a tenth of this.
     #expect(seconds < 5, "\(seconds) s")
   }
+
+  /// An input of the option fuzzer as the command line it stands for (Tests/Fuzz/Sources/
+  /// fuzz-options: the first byte picks the subcommand, the rest splits on NUL or newline).
+  private func commandLine(ofFuzzInput path: String) throws -> [String] {
+    let bytes = [UInt8](try Data(contentsOf: repository.appendingPathComponent(path)))
+    guard let first = bytes.first else { return [] }
+    var rest = bytes.dropFirst()
+    if rest.first == UInt8(ascii: "\n") { rest = rest.dropFirst() }
+    var arguments = rest.split(omittingEmptySubsequences: false) { $0 == 0 || $0 == UInt8(ascii: "\n") }
+      .map { String(decoding: $0, as: UTF8.self) }
+    if arguments.last == "" { arguments.removeLast() }
+    let subcommands: [String?] = ["km", "logrank", "cox", "design", "monitor", "simulate", "report", nil]
+    if let name = subcommands[Int(first & 7)] { arguments.insert(name, at: 0) }
+    return arguments
+  }
+
+  @Test("Covariates crossing many variables with * (a fuzz-options timeout: 2^k terms) are refused at once")
+  func manyCrossedTerms() throws {
+    let started = Date()
+    let fuzzed = try run(try commandLine(ofFuzzInput: "Tests/Fuzz/regressions/cox-many-crossed-terms.txt"))
+    #expect(fuzzed.reason == .exit, "killed by signal \(fuzzed.status)")
+    #expect(fuzzed.status == 64 || fuzzed.status == 66, "\(fuzzed.status) \(fuzzed.stderr)")
+    let typed = try run(["cox", "Datasets/veteran.csv", "--covariates", "trt*celltype*karno*age*prior*diagtime*trt"])
+    #expect(typed.reason == .exit && typed.status == 64, "\(typed.status) \(typed.stderr)")
+    #expect(typed.stderr.contains("a term crosses at most 6 variables"), "\(typed.stderr)")
+    #expect(Date().timeIntervalSince(started) < 5)
+  }
 }

@@ -151,6 +151,17 @@ public enum CoxDesign {
           throw InputError(.usage, line: 1, column: 1, "no column '\(v.column)'")
         }
       }
+      // At most as many design columns as a model can estimate: beyond the rows, or 10,000, a
+      // product of factors is refused before it is built.
+      let width = parts.reduce(1) { w, part in
+        let (product, overflow) = w.multipliedReportingOverflow(by: max(1, part.count))
+        return overflow ? Int.max : product
+      }
+      guard width <= min(10_000, max(n, 1)), names.count + width <= 10_000 else {
+        throw InputError(
+          .usage, line: 1, column: 1,
+          "the term \(term) would need \(width) design columns (at most 10000, and no more than the \(n) rows)")
+      }
       // The product, the first variable varying fastest (R's model.matrix order).
       var product: [(name: String, values: [Double])] = [("", [])]
       for part in parts {

@@ -34,6 +34,11 @@ public struct ModelTerm: Sendable, Equatable, Hashable, CustomStringConvertible 
   /// The variables, in the order written (one for a main effect).
   public let variables: [Variable]
 
+  /// The most variables one term may hold, and the most variables `*` may cross (2^k − 1 terms).
+  public static let maximumVariables = 6
+  /// The most terms a model may have.
+  public static let maximumTerms = 200
+
   /// As R names the term: the variables joined by `:`.
   public var description: String { variables.map(\.description).joined(separator: ":") }
 
@@ -75,6 +80,13 @@ public struct ModelTerm: Sendable, Equatable, Hashable, CustomStringConvertible 
         continue
       }
       let crossed = text.split(separator: "*", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+      // Bounded before anything is expanded: a*b*…*z would be 2^26 terms.
+      guard crossed.count <= maximumVariables,
+        crossed.allSatisfy({ $0.split(separator: ":", omittingEmptySubsequences: false).count <= maximumVariables }),
+        text.split(separator: ":", omittingEmptySubsequences: false).count + crossed.count - 1 <= 2 * maximumVariables
+      else {
+        throw ParseError(term: text, reason: "a term crosses at most \(maximumVariables) variables")
+      }
       if crossed.count > 1 {
         let factors = try crossed.map { part throws(ParseError) in try interaction(part, written: text, columns: columns) }
         // Every non-empty subset of the crossed factors, by size, then in the order written.
@@ -83,6 +95,9 @@ public struct ModelTerm: Sendable, Equatable, Hashable, CustomStringConvertible 
         for s in subsets { add(ModelTerm(variables: s.flatMap { factors[$0] })) }
       } else {
         add(ModelTerm(variables: try interaction(text, written: text, columns: columns)))
+      }
+      guard out.count <= maximumTerms else {
+        throw ParseError(term: text, reason: "a model has at most \(maximumTerms) terms")
       }
     }
     return out
