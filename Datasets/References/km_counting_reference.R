@@ -18,17 +18,7 @@ suppressPackageStartupMessages({
   library(survival)
   library(jsonlite)
 })
-fmt_num <- function(x) {
-  vapply(as.numeric(x), function(v) {
-    if (!is.finite(v)) return("null")
-    for (d in 15:17) {
-      s <- sprintf("%.*g", d, v)
-      if (as.numeric(s) == v) return(s)
-    }
-    stop("cannot format ", v)
-  }, character(1))
-}
-num <- function(x) structure(paste0("[", paste(fmt_num(x), collapse = ", "), "]"), class = "json")
+source("Datasets/References/json_numbers.R")  # fmt_num, num, scalar
 
 h <- survival::heart
 out <- data.frame(id = h$id, start = h$start, stop = h$stop, event = h$event, transplant = h$transplant,

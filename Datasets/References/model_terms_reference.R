@@ -17,17 +17,7 @@ suppressPackageStartupMessages({
   library(survival)
   library(jsonlite)
 })
-fmt_num <- function(x) {
-  vapply(as.numeric(x), function(v) {
-    if (!is.finite(v)) return("null")
-    for (d in 15:17) {
-      s <- sprintf("%.*g", d, v)
-      if (as.numeric(s) == v) return(s)
-    }
-    stop("cannot format ", v)
-  }, character(1))
-}
-num <- function(x) structure(paste0("[", paste(fmt_num(x), collapse = ", "), "]"), class = "json")
+source("Datasets/References/json_numbers.R")  # fmt_num, num, scalar
 
 p <- survival::pbc
 out <- data.frame(id = p$id, time = p$time, status = p$status, trt = p$trt, age = p$age,

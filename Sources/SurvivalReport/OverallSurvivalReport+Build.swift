@@ -106,8 +106,7 @@ extension OverallSurvivalReport {
       throw .unknownExperimental(named ?? "", arms: data.groupLabels)
     }
     if chosen.defaulted {
-      warnings.append(
-        "the experimental arm is not named (\(settings.experimentalHint)): taking \(data.groupLabels[chosen.index]), the second in sorted order, against \(data.groupLabels[1 - chosen.index])")
+      warnings.append(data.defaultedExperimentalWarning(chosen.index, hint: settings.experimentalHint))
     }
     // Subgroup values by row, so that a missing subgroup value leaves the patient in every other
     // analysis.

@@ -160,10 +160,7 @@ struct Monitor: ParsableCommand {
         "\(place): the experimental arm \(name ?? "") is not in the group column; its values are \(data.groupLabels.joined(separator: ", "))")
     }
     guard chosen.defaulted else { return (chosen.index, nil) }
-    return (
-      chosen.index,
-      "the experimental arm is not named (--experimental, or experimental_arm in the design file): taking \(data.groupLabels[chosen.index]), the second in sorted order, against \(data.groupLabels[1 - chosen.index])"
-    )
+    return (chosen.index, data.defaultedExperimentalWarning(chosen.index, hint: "--experimental, or experimental_arm in the design file"))
   }
 
   /// Reads and parses the design file.

@@ -82,6 +82,13 @@ import Testing
     #expect(loaded.mapping.eventCoding == .value("2"))
     spec.eventValue = "7"
     #expect(throws: InputError.self) { try SurvivalDataLoader.load(bytes: csv, spec: spec) }
+    // An ADaM ADTTE's event is CNSR = 0: an event value is refused, not ignored.
+    var adam = ColumnSpec()
+    adam.eventValue = "1"
+    let adtte = Array("USUBJID,PARAMCD,AVAL,CNSR\n1,OS,5,0\n2,OS,7,1\n".utf8)
+    #expect(throws: InputError(.usage, line: 1, column: 1, "CNSR: the event of an ADaM ADTTE data set is CNSR = 0; an event value '1' does not apply")) {
+      try SurvivalDataLoader.load(bytes: adtte, spec: adam)
+    }
   }
 }
 

@@ -58,6 +58,15 @@ import Testing
     #expect(plain.groups.map(\.curve) == entered.groups.map(\.curve))
   }
 
+  @Test("An interval that timefix makes empty is refused, as R's aeqSurv; so are entries of the wrong count")
+  func emptyAfterTimefix() throws {
+    let data = try SurvivalData(time: [5, 1.000000001, 3], event: [true, true, false], group: [0, 0, 0], groupLabels: ["all"])
+    #expect(throws: KaplanMeierOptionsError.emptyInterval(index: 1, entry: 1, time: 1)) {
+      try KaplanMeierAnalysis(data: data, entry: [0, 1, 0])
+    }
+    #expect(throws: KaplanMeierOptionsError.entryCount(expected: 3, got: 2)) { try KaplanMeierAnalysis(data: data, entry: [0, 1]) }
+  }
+
   @Test("An entry not before its time is refused at its cell")
   func entryAfterExit() throws {
     var spec = ColumnSpec()

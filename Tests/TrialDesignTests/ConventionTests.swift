@@ -31,6 +31,8 @@ import Testing
   func lookEvents() {
     #expect(MonitoringPlan.lookEvents(fractions: [1.0 / 3, 2.0 / 3, 1], maxEvents: 100) == [34, 67, 100])
     #expect(MonitoringPlan.lookEvents(fractions: [0.5, 1], maxEvents: 61) == [31, 61])
+    // 0.14 × 100 is 14.000000000000002 in doubles: 14 events, as the design plans them.
+    #expect(MonitoringPlan.lookEvents(fractions: [0.14, 1], maxEvents: 100) == [14, 100])
   }
 
   @Test("Allocation ratios as whole numbers, control first", arguments: [

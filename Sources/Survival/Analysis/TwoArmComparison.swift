@@ -92,4 +92,10 @@ extension SurvivalData {
     guard let name else { return (min(1, groupLabels.count - 1), true) }
     return groupLabels.firstIndex(of: name).map { ($0, false) }
   }
+
+  /// The warning that the experimental arm was taken by default (`index`, the second in sorted
+  /// order), `hint` saying how a user names it.
+  public func defaultedExperimentalWarning(_ index: Int, hint: String) -> String {
+    "the experimental arm is not named (\(hint)): taking \(groupLabels[index]), the second in sorted order, against \(groupLabels[1 - index])"
+  }
 }

@@ -301,10 +301,10 @@ public struct CoxModel: Sendable {
         for j in 0..<p { m[j * p + i] = 0; m[i * p + j] = 0 }
         continue
       }
-      for j in (i + 1)..<max(p, i + 1) {
+      for j in stride(from: i + 1, to: p, by: 1) {
         let t = m[j * p + i] / pivot
         m[j * p + j] -= t * t * pivot
-        for k in (j + 1)..<max(p, j + 1) { m[k * p + j] -= t * m[k * p + i] }
+        for k in stride(from: j + 1, to: p, by: 1) { m[k * p + j] -= t * m[k * p + i] }
         m[j * p + i] = t
       }
     }
