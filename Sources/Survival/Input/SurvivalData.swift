@@ -89,6 +89,8 @@ public enum SurvivalDataError: Error, Equatable, Sendable {
   case invalidGroup(index: Int, value: Int)
   /// A stratum index is outside the labels (index from 0).
   case invalidStratum(index: Int, value: Int)
+  /// A cause code is outside 0 (censored) and the cause labels (index from 0).
+  case invalidCause(index: Int, value: Int)
 }
 
 /// Orders group labels as osstats reports them: numerically when every label is a number (as R
