@@ -50,6 +50,7 @@ curve_case <- function(key, formula, data, conf_type = "log", conf_level = 0.95,
     list(group = g, time = num(fit$time[r]), n_risk = num(fit$n.risk[r, 1]),
       n_event = lapply(seq_along(causes), function(k) num(fit$n.event[r, k + 1])),
       n_censor = num(fit$n.censor[r]), survival = num(fit$pstate[r, 1]),
+      survival_std_err = num(fit$std.err[r, 1]),
       times = num(times), n_risk_at_times = num(s$n.risk[, 1]), causes = per_cause)
   })
   list(key = key, conf_type = conf_type, conf_level = scalar(conf_level), causes = causes, groups = groups)

@@ -71,6 +71,7 @@ public struct KaplanMeierReport: Sendable {
       ("conf_level", .number(a.options.confidenceLevel)),
       ("conf_type", .string(a.options.confidenceType.rawValue)),
       ("time_fix", .bool(a.options.timeFix)),
+      ("variance", .string(a.clustered ? "infinitesimal jackknife, clustered" : "greenwood")),
       ("tau", .number(a.tau)),
       ("tau_rule", .string(a.tauRule)),
       ("groups", .array(groups)),
@@ -203,7 +204,7 @@ public struct KaplanMeierReport: Sendable {
   private var confidenceLine: String {
     let type = analysis.options.confidenceType
     let note = type == .log ? " (R survival's default)" : ""
-    return "Confidence intervals: \(percent), \(type.rawValue) transform\(note); variance by Greenwood's formula"
+    return "Confidence intervals: \(percent), \(type.rawValue) transform\(note); \(analysis.clustered ? "standard errors by the infinitesimal jackknife summed within clusters (R's robust = TRUE)" : "variance by Greenwood's formula")"
   }
 
   private var tauLine: String {

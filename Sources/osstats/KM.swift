@@ -22,12 +22,18 @@ struct KM: ParsableCommand {
       (columns AVAL and CNSR) is read without options: time = AVAL, event = 1 - CNSR, rows with \
       PARAMCD = OS, group TRT01P/TRTP/ARM.
 
+      --start reads (start, stop] rows (delayed entry, or a time-dependent group) as survfit's \
+      counting-process form; --cluster sums each row's infinitesimal-jackknife influence within \
+      its cluster (a subject's rows, a litter, a centre), as survfit(..., id =, robust = TRUE).
+
       Examples:
         osstats km Datasets/aml.csv --group x
         osstats km Datasets/ovarian.csv --time futime --event fustat --group rx --times 365,730
         osstats km Datasets/lung.csv --group sex --conf-type log-log --quantiles 0.25,0.5,0.75
         osstats km Datasets/gehan.csv --event cens --group treat --tau 20 --format json
         osstats km adtte.csv --param OS --output km.md
+        osstats km Datasets/heart.csv --start start --time stop --event event --group transplant --cluster id
+        osstats km Datasets/rats.csv --group rx --cluster litter
       """
   )
 
@@ -60,6 +66,9 @@ struct KM: ParsableCommand {
   @Option(help: "Entry-time column: each row is a (start, time] interval, at risk only after its start (delayed entry, or a time-dependent group). Example: --start start")
   var start: String?
 
+  @Option(help: "Cluster column (a subject's id across its (start, stop] rows, a family, a centre): standard errors and intervals by the infinitesimal jackknife summed within clusters, as R's survfit(..., id =, robust = TRUE). Example: --cluster id")
+  var cluster: String?
+
   @Flag(help: "Also print every step of each curve (text and Markdown). Example: --steps")
   var steps = false
 
@@ -84,14 +93,18 @@ struct KM: ParsableCommand {
       case .quantile(let v): throw ValidationError("--quantiles must lie between 0 and 1, not \(v)")
       case .time(let v): throw ValidationError("--times must be 0 or more, not \(v)")
       case .tau(let v): throw ValidationError("--tau must be positive, not \(v)")
-      case .entryCount, .emptyInterval: throw ValidationError("\(error)")
+      case .entryCount, .emptyInterval, .clusterCount: throw ValidationError("\(error)")
       }
     }
   }
 
   func run() throws {
     try reportingFailures {
-      let (loaded, summary) = try input.load(groups: groups, entry: start, extraOptions: start.map { [$0: "--start"] } ?? [:])
+      var extraOptions: [String: String] = [:]
+      if let start { extraOptions[start] = "--start" }
+      if let cluster { extraOptions[cluster] = "--cluster" }
+      let (loaded, summary) = try input.load(
+        groups: groups, entry: start, extra: cluster.map { [$0] } ?? [], extraOptions: extraOptions)
       var entry: [Double]?
       do throws(InputError) {
         if let start { entry = try loaded.entryTimes(start) }
@@ -100,7 +113,7 @@ struct KM: ParsableCommand {
       }
       let analysis: KaplanMeierAnalysis
       do throws(KaplanMeierOptionsError) {
-        analysis = try KaplanMeierAnalysis(data: loaded.data, entry: entry, options: options)
+        analysis = try KaplanMeierAnalysis(data: loaded.data, entry: entry, cluster: cluster.flatMap(loaded.clusterCodes), options: options)
       } catch {
         switch error {
         case .emptyInterval(let i, _, _):

@@ -27,6 +27,11 @@ public struct ColumnSpec: Sendable, Equatable {
   /// The value of the event column that is the event, every other value censored (a status with
   /// several causes, 0/1/2); nil for the usual codings (1/0, true/false, R's 2/1).
   public var eventValue: String?
+  /// Competing risks: the value of the event column that is a censored follow-up, every other
+  /// value a cause (R's `factor(status)` with this level first); the data's event is then an end
+  /// by any cause, and ``LoadedSurvivalData/competingRisks()`` gives the causes. nil for one
+  /// event.
+  public var censorValue: String?
   /// The entry-time column of (start, stop] data, read like an extra column and named in the
   /// mapping (``LoadedSurvivalData/entryTimes(_:)`` reads it).
   public var entry: String? {
@@ -101,6 +106,8 @@ public enum EventCoding: Sendable, Equatable, CustomStringConvertible {
   case value(String)
   /// ADaM ADTTE: event = 1 − CNSR.
   case adam
+  /// Competing risks: this value is censored, every other value a cause.
+  case causes(censored: String)
 
   public var description: String {
     switch self {
@@ -108,6 +115,7 @@ public enum EventCoding: Sendable, Equatable, CustomStringConvertible {
     case .oneTwo: "2 = event, 1 = censored, as R's Surv"
     case .value(let v): "\(v) = event, every other value censored"
     case .adam: "event = 1 - CNSR"
+    case .causes(let c): "\(c) = censored, every other value a cause"
     }
   }
 }
@@ -386,8 +394,21 @@ public enum SurvivalDataLoader {
       throw InputError(.data, line: 1, column: 1, "\(mapping.time) is a text column; the time must be numeric", record: sas)
     }
     let adam = mapping.kind == "adam-adtte"
-    let coding = try Self.eventCoding(eventColumn, adam: adam, value: spec.eventValue, fail: fail, name: mapping.event, rows: table.rowCount)
-    let target = { () -> Double? in if case .value(let v) = coding { NumberParser.parse(v) } else { nil } }()
+    let coding: EventCoding
+    if let censored = spec.censorValue {
+      guard !adam else {
+        throw InputError(.usage, line: 1, column: 1, "\(mapping.event): an ADaM ADTTE data set codes one event (CNSR); competing causes need a status column with a code per cause")
+      }
+      coding = .causes(censored: censored)
+    } else {
+      coding = try Self.eventCoding(eventColumn, adam: adam, value: spec.eventValue, fail: fail, name: mapping.event, rows: table.rowCount)
+    }
+    let target = { () -> Double? in
+      switch coding {
+      case .value(let v), .causes(let v): NumberParser.parse(v)
+      default: nil
+      }
+    }()
     // Event codes per row: -1 missing, 0 censored, 1 event; a bad code fails at its row.
     var eventOf: (Int) throws(InputError) -> Int8
     switch eventColumn.storage {
@@ -419,6 +440,7 @@ public enum SurvivalDataLoader {
     func code(_ x: Double, text: String, adam: Bool, row: Int) throws(InputError) -> Int8 {
       switch coding {
       case .value: return x == target ? 1 : 0
+      case .causes: return x == target ? 0 : 1
       case .oneTwo:
         guard x == 1 || x == 2 else { throw fail(row, mapping.event, eventMessage(mapping.event, text)) }
         return x == 2 ? 1 : 0
@@ -438,6 +460,9 @@ public enum SurvivalDataLoader {
     func parseEventLevel(_ level: String, adam: Bool) throws(InputError) -> Int8 {
       if case .value(let v) = coding {
         return level == v || (target != nil && NumberParser.parse(level) == target) ? 1 : 0
+      }
+      if case .causes(let v) = coding {
+        return level == v || (target != nil && NumberParser.parse(level) == target) ? 0 : 1
       }
       if coding == .oneTwo, let x = NumberParser.parse(level), x == 1 || x == 2 { return x == 2 ? 1 : 0 }
       if !adam {
@@ -938,6 +963,20 @@ extension LoadedSurvivalData {
   /// The entry (start) time of every analysed row from `column`, for (start, stop] data: finite
   /// numbers, each before the row's time.
   /// - Throws: ``InputError`` at the first cell that is not a finite number or not before the time.
+  /// Codes from 0 for the values of column `name` (a subject's id, a family, a centre) for the
+  /// analysed rows, equal values sharing a code; nil when the column was not read.
+  public func clusterCodes(_ name: String) -> [Int]? {
+    if let (codes, _) = codes(name) { return SurvivalDataLoader.encode(codes.map(String.init)).0 }
+    guard let values = numbers(name) else { return nil }
+    var index: [Double: Int] = [:]
+    return values.map { v in
+      if let c = index[v] { return c }
+      let c = index.count
+      index[v] = c
+      return c
+    }
+  }
+
   public func entryTimes(_ column: String) throws(InputError) -> [Double] {
     let sas = table.format.isSAS
     guard let values = numbers(column) else {

@@ -52,6 +52,8 @@ public enum KaplanMeierOptionsError: Error, Equatable, Sendable {
   case tau(Double)
   /// The entry times do not match the subjects.
   case entryCount(expected: Int, got: Int)
+  /// The cluster codes do not match the subjects, or one is negative.
+  case clusterCount(expected: Int, got: Int)
   /// Subject `index` (0-based) enters at or after its time, once near-equal times are merged.
   case emptyInterval(index: Int, entry: Double, time: Double)
 }
@@ -95,17 +97,22 @@ public struct KaplanMeierAnalysis: Sendable {
   public let followUpOverall: SurvivalQuantile
   /// Number of times changed by the near-tie merge.
   public let timesMerged: Int
+  /// The standard errors are the clustered infinitesimal-jackknife ones (R's `robust = TRUE`).
+  public let clustered: Bool
   /// Statistical warnings (not errors): τ or a requested time beyond a group's follow-up, merged
   /// near-tied times.
   public let warnings: [String]
 
   /// Analyses `data`; with `entry`, each subject's entry time (delayed entry, left truncation, or
   /// the (start, stop] records of a time-dependent group), the risk set at t counts only those
-  /// entered before t, as R's `survfit(Surv(start, stop, event) ~ g)`.
+  /// entered before t, as R's `survfit(Surv(start, stop, event) ~ g)`. With `cluster`, each
+  /// record's cluster (a subject's id, a family, a centre: codes from 0), the standard errors and
+  /// every interval built on them are the clustered infinitesimal-jackknife ones, as R's
+  /// `survfit(..., id =, robust = TRUE)`.
   /// - Throws: ``KaplanMeierOptionsError`` for invalid options.
-  public init(data: SurvivalData, entry: [Double]? = nil, options: KaplanMeierOptions = KaplanMeierOptions())
-    throws(KaplanMeierOptionsError)
-  {
+  public init(
+    data: SurvivalData, entry: [Double]? = nil, cluster: [Int]? = nil, options: KaplanMeierOptions = KaplanMeierOptions()
+  ) throws(KaplanMeierOptionsError) {
     try options.validate()
     self.options = options
     var warnings: [String] = []
@@ -136,7 +143,23 @@ public struct KaplanMeierAnalysis: Sendable {
     let reverse = table.reversed
     let type = options.confidenceType
     let level = options.confidenceLevel
-    let curves = input.groupLabels.enumerated().map { KaplanMeier(table: table, group: $0, label: $1) }
+    var curves = input.groupLabels.enumerated().map { KaplanMeier(table: table, group: $0, label: $1) }
+    if let cluster {
+      guard cluster.count == input.count, cluster.allSatisfy({ $0 >= 0 }) else {
+        throw .clusterCount(expected: input.count, got: cluster.count)
+      }
+      let clusterCount = (cluster.max() ?? -1) + 1
+      var rows = [[Int]](repeating: [], count: curves.count)
+      for (i, g) in input.group.enumerated() { rows[g].append(i) }
+      curves = curves.enumerated().map { g, curve in
+        let r = rows[g]
+        return curve.clustered(
+          time: r.map { input.time[$0] }, event: r.map { input.event[$0] }, entry: entries.map { e in r.map { e[$0] } },
+          cluster: r.map { cluster[$0] }, clusterCount: clusterCount)
+      }
+      warnings.append("the restricted mean's standard error and the median follow-up do not use the clusters (only the curves' standard errors and intervals do)")
+    }
+    clustered = cluster != nil
     let lastTimes = curves.map { $0.time.last ?? 0 }
     if let t = options.tau {
       tau = t
@@ -202,6 +225,7 @@ extension KaplanMeierOptionsError: CustomStringConvertible {
     case .time(let v): "a time must be 0 or more, not \(v.shortDescription)"
     case .tau(let v): "the RMST restriction time must be positive, not \(v.shortDescription)"
     case .entryCount(let e, let g): "\(g) entry times for \(e) subjects"
+    case .clusterCount(let e, let g): "\(g) cluster codes for \(e) subjects (codes from 0)"
     case .emptyInterval(let i, let entry, let time):
       "row \(i + 1): the interval (\(entry.shortDescription), \(time.shortDescription)] has effective length 0 once times equal up to round-off are merged (R's aeqSurv refuses it too)"
     }
