@@ -20,4 +20,7 @@ osstats=".build/debug/osstats"
   --output Reports/simulated-73-primary.json
 "$osstats" report Datasets/simulated_trial_73.csv --group arm --design Datasets/design_simulated_trial.json \
   --kind termination --output Reports/simulated-73-termination.html
+# The simulated cohort's simulated first events (relapse vs death without relapse) beside OS.
+"$osstats" report Datasets/simulated_trial_73_competing.csv --group arm --experimental salvage+dexamethasone \
+  --competing first_event --competing-time first_event_time --output Reports/simulated-73-competing.html
 echo "Reports written to Reports/" >&2

@@ -10,6 +10,10 @@
 #                       creat, mspike (empty where R has NA)
 #   Datasets/References/competing_risks_reference.json
 #
+# Cases: mgus2 by sex and pooled, by sex with log-log 90% limits, and the SIMULATED cohort
+# Datasets/simulated_trial_73_competing.csv (relapse vs death without relapse, by arm; written by
+# Datasets/make_simulated_competing.R, not trial data).
+#
 # Run from the repository root:
 #     Rscript Datasets/References/competing_risks_reference.R
 # Written and run with the R and survival versions recorded under "versions" in the JSON
@@ -56,8 +60,13 @@ curve_case <- function(key, formula, data, conf_type = "log", conf_level = 0.95,
   list(key = key, conf_type = conf_type, conf_level = scalar(conf_level), causes = causes, groups = groups)
 }
 
+# The SIMULATED AML-shaped cohort's first events (Datasets/make_simulated_competing.R).
+sim <- read.csv("Datasets/simulated_trial_73_competing.csv", stringsAsFactors = FALSE)
+stopifnot(all(sim$simulated == "yes"))
+
 cases <- list(
   curve_case("mgus2_by_sex", Surv(etime, factor(event)) ~ sex, d),
+  curve_case("simulated_73_by_arm", Surv(first_event_time, factor(first_event)) ~ arm, sim, times = c(6, 12, 24)),
   curve_case("mgus2_all", Surv(etime, factor(event)) ~ 1, d),
   curve_case("mgus2_by_sex_loglog_90", Surv(etime, factor(event)) ~ sex, d, conf_type = "log-log", conf_level = 0.9))
 

@@ -123,6 +123,7 @@ sim_status <- ifelse(t_event <= t_cens, sample(1:3, n, replace = TRUE, prob = c(
 
 cases <- list(
   mgus_case("mgus2_sex", "sex"),
+  mgus_case("mgus2_sex_rho_minus1", "sex", rho = -1),
   mgus_case("mgus2_age3", "age3"),
   mgus_case("mgus2_sex_strata_age3", "sex", "age3"),
   mgus_case("mgus2_age3_strata_sex", "age3", "sex"),

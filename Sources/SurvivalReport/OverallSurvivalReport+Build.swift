@@ -32,6 +32,13 @@ extension OverallSurvivalReport {
     /// How a user names the experimental arm, for the warning when it is not named (a command
     /// line names its option).
     public var experimentalHint = "Settings.experimental, or experimental_arm in the design file"
+    /// A competing-risks section: the status column with the cause of each patient's first
+    /// event (relapse, death without relapse), its time column (nil: the OS time) and the value
+    /// that is censored.
+    public var competing: (status: String, time: String?, censorValue: String)?
+    /// The entry-time column of (start, stop] data (delayed entry): every analysis then uses
+    /// counting-process risk sets. The data must have been read with it (``ColumnSpec/entry``).
+    public var start: String?
 
     /// Settings with the defaults above.
     public init() {}
@@ -57,6 +64,8 @@ extension OverallSurvivalReport {
     case monitoring(MonitoringAnalysis.Failure)
     /// Loading the table failed.
     case table(SurvivalTableError)
+    case competing(InputError)
+    case entry(InputError)
 
     public var description: String {
       switch self {
@@ -71,6 +80,8 @@ extension OverallSurvivalReport {
       case .comparison(let e): e.description
       case .monitoring(let e): e.description
       case .table(let e): e.description
+      case .competing(let e): "competing risks: \(e.message)"
+      case .entry(let e): e.message
       }
     }
   }
@@ -82,6 +93,7 @@ extension OverallSurvivalReport {
   /// subgroups (strata first) and the `simulated` flag.
   public static func optionalColumns(_ settings: Settings) -> [String] {
     subgroupColumns(settings) + LoadedSurvivalData.simulatedColumns
+      + [settings.competing?.status, settings.competing?.time].compactMap { $0 }
   }
 
   static func subgroupColumns(_ settings: Settings) -> [String] {
@@ -123,9 +135,18 @@ extension OverallSurvivalReport {
       subgroupValues.append((column, values))
     }
     let options = KaplanMeierOptions(quantiles: [0.5], times: settings.landmarks)
+    var entry: [Double]?
+    if let start = settings.start {
+      do throws(InputError) {
+        entry = try loaded.entryTimes(start)
+      } catch {
+        throw .entry(error)
+      }
+    }
     let comparison: OverallSurvivalComparison
-    do {
-      comparison = try OverallSurvivalComparison(data: data, experimental: chosen.index, kaplanMeier: options, subgroups: subgroupValues)
+    do throws(OverallSurvivalComparison.Failure) {
+      comparison = try OverallSurvivalComparison(
+        data: data, experimental: chosen.index, kaplanMeier: options, subgroups: subgroupValues, entry: entry)
     } catch {
       throw .comparison(error)
     }
@@ -147,6 +168,30 @@ extension OverallSurvivalReport {
       kind: settings.kind, comparison: comparison, monitoring: monitoring, input: input, strata: settings.strata,
       timeUnit: settings.timeUnit ?? loaded.timeUnit?.lowercased() ?? "months", simulated: settings.simulated || loaded.isSimulated,
       version: version, command: settings.command, timestamp: settings.timestamp)
+    if let setting = settings.competing {
+      let crData: CompetingRisksData
+      let excluded: [Int]
+      do throws(InputError) {
+        (crData, excluded) = try loaded.competingRisks(status: setting.status, time: setting.time, censored: setting.censorValue)
+      } catch {
+        throw .competing(error)
+      }
+      do throws(KaplanMeierOptionsError) {
+        let analysis = try CumulativeIncidenceAnalysis(data: crData, options: CumulativeIncidenceOptions(times: settings.landmarks))
+        var tests: [GrayTest] = []
+        do throws(GrayTestError) {
+          tests = try GrayTest.all(analysis.data)
+        } catch {
+          warnings.append("Gray's test not computed: \(error)")
+        }
+        competing = CompetingRisksSummary(
+          analysis: analysis, grayTests: tests, statusColumn: setting.status, timeColumn: setting.time ?? loaded.mapping.time,
+          censorValue: setting.censorValue, excludedLines: excluded)
+        warnings += analysis.warnings
+      } catch {
+        throw .comparison(.kaplanMeier(error))
+      }
+    }
     self.warnings = warnings + comparison.kaplanMeier.warnings + (monitoring?.warnings ?? []) + input.warnings
   }
 
@@ -159,6 +204,7 @@ extension OverallSurvivalReport {
   ) throws(BuildError) {
     var spec = ColumnSpec(time: time, event: event, group: group, strata: settings.strata)
     spec.optional = Self.optionalColumns(settings)
+    spec.entry = settings.start
     let loaded: LoadedSurvivalData
     do {
       loaded = try table.load(spec)

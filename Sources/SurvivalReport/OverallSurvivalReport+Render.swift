@@ -269,7 +269,7 @@ extension OverallSurvivalReport {
       ("follow_up_overall", quantileJSON(km.followUpOverall)), ("rmst_difference", rmst),
       ("logrank", logRankJSON(c.logRank)), ("logrank_stratified", logRankJSON(c.stratifiedLogRank)),
       ("hazard_ratio", hazardRatioJSON(c.hazardRatio)), ("hazard_ratio_stratified", hazardRatioJSON(c.stratifiedHazardRatio)),
-      ("ph_test", ph), ("subgroups", .array(subgroupsJSON)),
+      ("ph_test", ph), ("subgroups", .array(subgroupsJSON)), ("competing_risks", competingJSON),
       ("monitoring", monitoring?.document ?? .null),
       ("methods", .array(methods.map { .string($0) })),
       ("warnings", .array(allWarnings.map { .string($0) })),

@@ -43,6 +43,8 @@ public struct OverallSurvivalReport: Sendable {
   public var plotBaseName = "report"
   /// Warnings to show in the report (and its JSON): about the input, the arms, the design.
   public var warnings: [String] = []
+  /// The competing-risks section (cumulative incidence of each first-event cause by arm).
+  public var competing: CompetingRisksSummary?
 
   /// A report; see the properties for each argument.
   public init(
@@ -210,6 +212,7 @@ public struct OverallSurvivalReport: Sendable {
           })
     }
     out.append(Section(id: "tables", heading: "Patients, medians and landmark survival", tables: [counts, medians, landmarks]))
+    if let section = competingSection { out.append(section) }
 
     var effect = Table(
       caption: "Treatment effect: \(c.experimentalLabel) vs \(c.controlLabel)", header: ["Analysis", "Hazard ratio", "95% CI", "p"], rows: [],
@@ -372,6 +375,14 @@ public struct OverallSurvivalReport: Sendable {
       "Restricted mean survival time to τ with the survRM2 variance; median follow-up by reverse Kaplan–Meier.",
       "Proportional-hazards score test of cox.zph (survival 3.x, km transform).",
     ]
+    if c.entry != nil {
+      out.append(
+        "Delayed entry: every row is a (start, stop] interval at risk only after its start (left truncation, or a time-dependent arm), with counting-process risk sets throughout (survfit and coxph of Surv(start, stop, event)); the log-rank statistic uses the hypergeometric variance on those risk sets (R's survdiff does not take such data; without tied event times it equals coxph's Breslow score test).")
+    }
+    if competing != nil {
+      out.append(
+        "Competing risks: Aalen–Johansen cumulative incidence of each first-event cause with infinitesimal-jackknife standard errors (R survival's survfit with a factor status); Gray's test (cmprsk's cuminc, rho = 0).")
+    }
     if monitoring != nil {
       out.append(
         "Boundaries by the Armitage–McPherson–Rowe recursion, recomputed at the observed information (alpha spent at earlier looks kept); repeated confidence intervals (Jennison & Turnbull); conditional power by the same recursion; stage-wise ordering p-value and median-unbiased estimate after a boundary crossing or at the final analysis.")
@@ -395,6 +406,7 @@ public struct OverallSurvivalReport: Sendable {
       title: nil, xLabel: label, yLabel: "Overall survival", arms: groups.map { KaplanMeierPlot.Arm(group: $0, ticks: ticks) },
       ticks: ticks, riskTable: extendedRiskTable ? .kmunicate : .numberAtRisk, showConfidenceBands: confidenceBands)
     var out: [(String, String)] = [("km", kmPlot.svg())]
+    if let cif = competingPlot(xLabel: label, ticks: ticks) { out.append(cif) }
     if !forestRows.isEmpty {
       let forest = ForestPlot(rows: forestRows, experimentalName: c.experimentalLabel, controlName: c.controlLabel)
       out.append(("forest", forest.svg()))

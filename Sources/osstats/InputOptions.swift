@@ -109,7 +109,7 @@ struct InputOptions: ParsableArguments {
   /// - Throws: ``Failure`` with status 66 (cannot open) or 64/65 (bad columns or data).
   func load(
     groups: GroupOptions?, entry: String? = nil, strata: [String] = [], extra: [String] = [], optional: [String] = [],
-    extraOptions: [String: String] = [:], extraExplanations: [String: String] = [:]
+    extraOptions: [String: String] = [:], extraExplanations: [String: String] = [:], censorValue: String? = nil
   ) throws -> (LoadedSurvivalData, InputSummary) {
     let source: ByteSource
     do {
@@ -124,6 +124,7 @@ struct InputOptions: ParsableArguments {
     spec.optional = optional
     spec.filters = filters.compactMap(RowFilter.init(parsing:))
     spec.eventValue = eventValue
+    spec.censorValue = censorValue
     spec.textColumns = Set(factor.map { $0.split(separator: ",").map { String(String($0).trimmingCharacters(in: .whitespaces)) } } ?? [])
     // Hashed first: the parse then finds the file's pages in memory, and the loader lets them go.
     let sha256 = source.sha256
@@ -157,7 +158,7 @@ struct InputOptions: ParsableArguments {
       case .delimiter?: error.message += " (set it with --delimiter)"
       case .eventCoding(let values)?:
         let example = values.last ?? "2"
-        error.message += "; name the event value with --event-value (--event-value \(example): \(example) is the event, every other value censored)"
+        error.message += "; name the event value with --event-value (--event-value \(example): \(example) is the event, every other value censored), or estimate each cause's cumulative incidence with osstats cif"
       case .reference?, nil: break
       }
       throw Failure(error, file: displayName)

@@ -27,7 +27,7 @@ struct OSStats: ParsableCommand {
         osstats simulate --trials 10000 --n 73 --median-control 6 --hr 0.7 --accrual 42 --events 60 --seed 1
       """,
     version: osstatsVersion,
-    subcommands: [KM.self, LogRank.self, Cox.self, Simulate.self, Design.self, Monitor.self, Report.self]
+    subcommands: [KM.self, LogRank.self, Cox.self, Cif.self, Simulate.self, Design.self, Monitor.self, Report.self]
   )
 
   /// Parses and runs the command. A usage error is one line, `osstats: what is wrong (see osstats

@@ -18,7 +18,10 @@ struct Report: ParsableCommand {
       follow-up by reverse Kaplan-Meier; the proportional-hazards test; a forest plot by stratum \
       and subgroup with interaction p-values; for --kind interim or termination (with --design) \
       the boundary plot and table, decision, conditional power (hypothetical after termination) \
-      and repeated CIs; and a reproducibility section (file, SHA-256, rows, command, version, \
+      and repeated CIs; with --competing, the cumulative incidence of each first-event cause by \
+      arm (Aalen-Johansen, as survfit) with its plot and Gray's test; with --start, (start, stop] \
+      rows (delayed entry) in every analysis, the log-rank test then being the Cox score test \
+      with Breslow ties (R's survdiff does not take such data); and a reproducibility section (file, SHA-256, rows, command, version, \
       methods). A data set with a 'simulated' column saying yes is labelled simulated throughout.
 
       The report computes nothing of its own: every number is that of osstats km, logrank, cox \
@@ -28,6 +31,7 @@ struct Report: ParsableCommand {
         osstats report Datasets/aml.csv --group x --output aml.html
         osstats report Datasets/simulated_trial_73.csv --group arm --strata stratum --output primary.md
         osstats report Datasets/simulated_trial_73.csv --group arm --design Datasets/design_simulated_trial.json --kind termination --output termination.html
+        osstats report Datasets/simulated_trial_73_competing.csv --group arm --competing first_event --competing-time first_event_time --output efs.html
         osstats report grid.json --output power.html   (grid.json from osstats simulate --design ... --hr 0.5:1:0.05 --format json)
       """
   )
@@ -69,6 +73,20 @@ struct Report: ParsableCommand {
 
   @OptionGroup var previousLooks: PreviousLooksOption
 
+  @Option(help: "Entry-time column: each row is a (start, time] interval, at risk only after its start (delayed entry); every analysis uses counting-process risk sets. Example: --start entry_time")
+  var start: String?
+
+  @Option(
+    help: "Competing-risks section: the column with the cause of each patient's first event (0 censored, 1, 2, ... the causes, e.g. relapse and death without relapse), shown as cumulative incidence by arm with Gray's test. Example: --competing efs_cause"
+  )
+  var competing: String?
+
+  @Option(name: .customLong("competing-time"), help: "Time column of the --competing status (default: the OS time column). Example: --competing-time efs_time")
+  var competingTime: String?
+
+  @Option(name: .customLong("censor-value"), help: "The value of the --competing column that is censored. Example: --censor-value 0")
+  var censorValue = "0"
+
   @Flag(name: .customLong("confidence-bands"), help: "Draw pointwise 95% confidence bands on the Kaplan-Meier plot. Example: --confidence-bands")
   var confidenceBands = false
 
@@ -94,6 +112,7 @@ struct Report: ParsableCommand {
       throw ValidationError("a Markdown report needs --output FILE.md: its plots are written beside it")
     }
     if let l = landmarks?.values, l.contains(where: { $0 < 0 }) { throw ValidationError("--landmarks must not be negative") }
+    if competing == nil && competingTime != nil { throw ValidationError("--competing-time is the time of the --competing status; name that column too") }
   }
 
   var resolvedFormat: Format {
@@ -119,11 +138,14 @@ struct Report: ParsableCommand {
       settings.simulated = simulated
       settings.design = loadedDesign.map { ($0.design, design ?? "", $0.warnings) }
       settings.previousLooks = previousLooks.looks
+      settings.competing = competing.map { ($0, competingTime, censorValue) }
+      settings.start = start
       settings.command = commandLine()
       settings.experimentalHint = "--experimental, or experimental_arm in the design file"
       settings.timestamp = timestamp ? ISO8601DateFormatter().string(from: Date()) : nil
       let (loaded, summary) = try input.load(
-        groups: groups, strata: settings.strata, optional: OverallSurvivalReport.optionalColumns(settings))
+        groups: groups, entry: start, strata: settings.strata, optional: OverallSurvivalReport.optionalColumns(settings),
+        extraOptions: start.map { [$0: "--start"] } ?? [:])
       var report: OverallSurvivalReport
       do throws(OverallSurvivalReport.BuildError) {
         report = try OverallSurvivalReport(loaded: loaded, input: summary, settings: settings, version: osstatsVersion)
@@ -135,6 +157,9 @@ struct Report: ParsableCommand {
         case .noSubgroupColumn: throw Failure(ExitStatus.usage, "\(place):1:1: \(error); name it with --subgroups")
         case .subgroupNotCategorical: throw Failure(ExitStatus.usage, "\(place): \(error)")
         case .notTwoArms, .comparison, .monitoring, .table: throw Failure(ExitStatus.data, "\(place): \(error)")
+        case .entry(let e): throw Failure(e, file: place)
+        case .competing(let e):
+          throw Failure(e.kind == .usage ? ExitStatus.usage : ExitStatus.data, "\(place)\(e.line > 0 ? ":\(e.line):\(e.column)" : ""): --competing: \(e.message)")
         }
       }
       report.confidenceBands = confidenceBands

@@ -73,7 +73,7 @@ import Testing
       #expect(r.status == 65, "\(command)")
       #expect(
         r.stderr
-          == "osstats: \(file):4:3: status '2': the status has the values 0, 1, 2, more than one event and one censoring code; name the event value with --event-value (--event-value 2: 2 is the event, every other value censored)\n",
+          == "osstats: \(file):4:3: status '2': the status has the values 0, 1, 2, more than one event and one censoring code; name the event value with --event-value (--event-value 2: 2 is the event, every other value censored), or estimate each cause's cumulative incidence with osstats cif\n",
         "\(command)")
     }
     let two = try osstats(["km", file, "--group", "arm", "--event-value", "2", "--format", "json"])

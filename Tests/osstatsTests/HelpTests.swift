@@ -5,7 +5,7 @@ import Testing
 @Suite struct HelpTests {
   static let snapshots = repository.appendingPathComponent("Tests/osstatsTests/Snapshots")
 
-  @Test("osstats km --help matches its snapshot", arguments: [["km", "--help"], ["logrank", "--help"], ["cox", "--help"], ["simulate", "--help"], ["design", "--help"], ["monitor", "--help"], ["report", "--help"], ["--help"]])
+  @Test("osstats km --help matches its snapshot", arguments: [["km", "--help"], ["logrank", "--help"], ["cox", "--help"], ["simulate", "--help"], ["design", "--help"], ["monitor", "--help"], ["report", "--help"], ["cif", "--help"], ["--help"]])
   func helpMatchesSnapshot(arguments: [String]) throws {
     let r = try osstats(arguments)
     #expect(r.status == 0)
@@ -21,7 +21,7 @@ import Testing
 
   @Test(
     "Every option is documented with an example",
-    arguments: [("km", 22, "osstats km Datasets/aml.csv --group x"), ("logrank", 24, "osstats logrank Datasets/aml.csv --group x"), ("cox", 29, "osstats cox Datasets/aml.csv --covariates x"), ("simulate", 33, "osstats simulate --n 73"), ("design", 30, "osstats design --hr 0.6 --information-fractions 0.5,1"), ("monitor", 23, "osstats monitor Datasets/simulated_trial_73.csv"), ("report", 25, "osstats report Datasets/aml.csv --group x")])
+    arguments: [("km", 22, "osstats km Datasets/aml.csv --group x"), ("logrank", 24, "osstats logrank Datasets/aml.csv --group x"), ("cox", 29, "osstats cox Datasets/aml.csv --covariates x"), ("simulate", 33, "osstats simulate --n 73"), ("design", 30, "osstats design --hr 0.6 --information-fractions 0.5,1"), ("monitor", 23, "osstats monitor Datasets/simulated_trial_73.csv"), ("report", 29, "osstats report Datasets/aml.csv --group x"), ("cif", 24, "osstats cif Datasets/mgus2.csv --time etime --event event --group sex --times 60,120")])
   func everyOptionHasAnExample(command: String, count: Int, example: String) throws {
     let help = try osstats([command, "--help"]).stdout
     guard let start = help.range(of: "OPTIONS:") else {

@@ -11,9 +11,16 @@ import Testing
       "simulated-73-termination.html",
       ["Datasets/simulated_trial_73.csv", "--group", "arm", "--design", "Datasets/design_simulated_trial.json", "--kind", "termination"]
     ),
+    (
+      "simulated-73-competing.html",
+      [
+        "Datasets/simulated_trial_73_competing.csv", "--group", "arm", "--experimental", "salvage+dexamethasone", "--competing",
+        "first_event", "--competing-time", "first_event_time",
+      ]
+    ),
   ]
 
-  @Test("the committed example reports are exactly what osstats report writes (deterministic output)", arguments: 0..<4)
+  @Test("the committed example reports are exactly what osstats report writes (deterministic output)", arguments: 0..<5)
   func examplesAreReproduced(index: Int) throws {
     let example = Self.examples[index]
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("osstats-report-\(UUID().uuidString)")

@@ -75,6 +75,8 @@ public struct OverallSurvivalComparison: Sendable {
   public let subgroups: [Subgroup]
   /// Level of every interval.
   public let confidenceLevel: Double
+  /// Each subject's entry time for (start, stop] data (delayed entry), nil otherwise.
+  public let entry: [Double]?
 
   /// Index of the control arm.
   public var control: Int { 1 - experimental }
@@ -110,33 +112,46 @@ public struct OverallSurvivalComparison: Sendable {
   ///     in sorted order; the first is the reference, as R's treatment contrasts).
   ///   - kaplanMeier: options for the curves; its `times` are the landmarks.
   ///   - subgroups: subgroup variables, each a name and the subject's value per row (nil: missing).
+  ///   - entry: each subject's entry time for (start, stop] data (delayed entry, left truncation):
+  ///     every analysis then uses risk sets of those entered before t, as R's counting-process
+  ///     forms (`survfit` and `coxph` of `Surv(start, stop, event)`; the log-rank test as the
+  ///     score test of `coxph` with Breslow ties, since `survdiff` does not take such data).
   public init(
     data: SurvivalData, experimental: Int = 1, kaplanMeier options: KaplanMeierOptions = KaplanMeierOptions(),
-    subgroups: [(name: String, values: [String?])] = []
+    subgroups: [(name: String, values: [String?])] = [], entry: [Double]? = nil
   ) throws(Failure) {
     guard data.groupLabels.count == 2 else { throw .notTwoArms(data.groupLabels.count) }
     self.data = data
     self.experimental = experimental
+    self.entry = entry
     confidenceLevel = options.confidenceLevel
     do {
-      kaplanMeier = try KaplanMeierAnalysis(data: data, options: options)
+      kaplanMeier = try KaplanMeierAnalysis(data: data, entry: entry, options: options)
     } catch {
       throw .kaplanMeier(error)
     }
     let unstratified = Self.pooled(data)
     do {
-      logRank = try LogRankTest(data: unstratified)
-      stratifiedLogRank = data.strataLabels.count > 1 ? try LogRankTest(data: data) : nil
+      if let entry {
+        logRank = try LogRankTest(data: unstratified, entry: entry)
+        stratifiedLogRank = data.strataLabels.count > 1 ? try LogRankTest(data: data, entry: entry) : nil
+      } else {
+        logRank = try LogRankTest(data: unstratified)
+        stratifiedLogRank = data.strataLabels.count > 1 ? try LogRankTest(data: data) : nil
+      }
     } catch {
       throw .logRank(error)
     }
     let level = options.confidenceLevel
     let coxOptions = CoxOptions(confidenceLevel: level)
-    hazardRatio = Self.armHazardRatio(unstratified, experimental: experimental, stratified: false, options: coxOptions)
+    hazardRatio = Self.armHazardRatio(unstratified, entry: entry, experimental: experimental, stratified: false, options: coxOptions)
     stratifiedHazardRatio =
-      data.strataLabels.count > 1 ? Self.armHazardRatio(data, experimental: experimental, stratified: true, options: coxOptions) : nil
+      data.strataLabels.count > 1
+      ? Self.armHazardRatio(data, entry: entry, experimental: experimental, stratified: true, options: coxOptions) : nil
     proportionalHazards = hazardRatio.flatMap { try? ProportionalHazardsTest(model: $0.model) }
-    self.subgroups = subgroups.map { Self.subgroup($0.name, $0.values, data: unstratified, experimental: experimental, options: coxOptions) }
+    self.subgroups = subgroups.map {
+      Self.subgroup($0.name, $0.values, data: unstratified, entry: entry, experimental: experimental, options: coxOptions)
+    }
   }
 
   /// `data` with its strata removed.
@@ -145,9 +160,9 @@ public struct OverallSurvivalComparison: Sendable {
   }
 
   /// Cox data with the experimental-arm indicator as the one covariate, named as R names it.
-  static func coxData(_ data: SurvivalData, experimental: Int, stratified: Bool, extra: [(String, [Double])] = [])
-    throws(CoxError) -> CoxData
-  {
+  static func coxData(
+    _ data: SurvivalData, entry: [Double]? = nil, experimental: Int, stratified: Bool, extra: [(String, [Double])] = []
+  ) throws(CoxError) -> CoxData {
     let arm = data.group.map { $0 == experimental ? 1.0 : 0.0 }
     let columns = [("arm" + data.groupLabels[experimental], arm)] + extra
     let matrix: Matrix
@@ -156,13 +171,17 @@ public struct OverallSurvivalComparison: Sendable {
     } catch {
       throw .invalidData("\(error)")
     }
-    return try CoxData(
-      stop: data.time, event: data.event, x: matrix, columnNames: columns.map(\.0),
+    let cox = try CoxData(
+      start: entry, stop: data.time, event: data.event, x: matrix, columnNames: columns.map(\.0),
       strata: stratified ? data.stratum : nil, strataLabels: stratified ? data.strataLabels : ["all"])
+    // (start, stop] times are merged together by the near-tie rule, as R's coxph does.
+    return entry == nil ? cox : cox.fixingTimes()
   }
 
-  static func armHazardRatio(_ data: SurvivalData, experimental: Int, stratified: Bool, options: CoxOptions) -> HazardRatio? {
-    guard let cox = try? coxData(data, experimental: experimental, stratified: stratified),
+  static func armHazardRatio(
+    _ data: SurvivalData, entry: [Double]? = nil, experimental: Int, stratified: Bool, options: CoxOptions
+  ) -> HazardRatio? {
+    guard let cox = try? coxData(data, entry: entry, experimental: experimental, stratified: stratified),
       let model = try? CoxModel(data: cox, options: options), model.infiniteCoefficients.isEmpty, model.converged
     else { return nil }
     let beta = model.coefficients[0]
@@ -173,15 +192,19 @@ public struct OverallSurvivalComparison: Sendable {
       p: Normal.twoSidedP(beta / se), model: model)
   }
 
-  static func subgroup(_ name: String, _ values: [String?], data: SurvivalData, experimental: Int, options: CoxOptions) -> Subgroup {
+  static func subgroup(
+    _ name: String, _ values: [String?], data: SurvivalData, entry: [Double]? = nil, experimental: Int, options: CoxOptions
+  ) -> Subgroup {
     let present = values.indices.filter { $0 < data.count && values[$0] != nil }
     let levels = sortedGroupLabels(Set(present.compactMap { values[$0] }))
     let subset = data.subset(present)
+    let subsetEntry = entry.map { e in present.map { e[$0] } }
     let code = present.map { levels.firstIndex(of: values[$0] ?? "") ?? 0 }
     var results: [SubgroupLevel] = []
     for (l, label) in levels.enumerated() {
       let rows = code.indices.filter { code[$0] == l }
       let part = subset.subset(rows)
+      let partEntry = subsetEntry.map { e in rows.map { e[$0] } }
       var patients = [0, 0]
       var events = [0, 0]
       for i in 0..<part.count {
@@ -193,7 +216,7 @@ public struct OverallSurvivalComparison: Sendable {
       results.append(
         SubgroupLevel(
           level: label, patients: part.count, events: events[0] + events[1], patientsByArm: patients, eventsByArm: events,
-          hazardRatio: both ? armHazardRatio(part, experimental: experimental, stratified: false, options: options) : nil))
+          hazardRatio: both ? armHazardRatio(part, entry: partEntry, experimental: experimental, stratified: false, options: options) : nil))
     }
     // Interaction: arm + level dummies against arm + dummies + arm × dummies, by likelihood ratio.
     var interaction: ChiSquareTest?
@@ -201,8 +224,8 @@ public struct OverallSurvivalComparison: Sendable {
       let armColumn = subset.group.map { $0 == experimental ? 1.0 : 0.0 }
       let dummies = (1..<levels.count).map { l in ("\(name)\(levels[l])", code.map { $0 == l ? 1.0 : 0.0 }) }
       let products = dummies.map { d in ("arm:\(d.0)", zip(d.1, armColumn).map { $0 * $1 }) }
-      if let reduced = try? coxData(subset, experimental: experimental, stratified: false, extra: dummies),
-        let full = try? coxData(subset, experimental: experimental, stratified: false, extra: dummies + products),
+      if let reduced = try? coxData(subset, entry: subsetEntry, experimental: experimental, stratified: false, extra: dummies),
+        let full = try? coxData(subset, entry: subsetEntry, experimental: experimental, stratified: false, extra: dummies + products),
         let m0 = try? CoxModel(data: reduced, options: options), let m1 = try? CoxModel(data: full, options: options),
         m0.infiniteCoefficients.isEmpty, m1.infiniteCoefficients.isEmpty,
         m1.coefficients.count > m0.coefficients.count

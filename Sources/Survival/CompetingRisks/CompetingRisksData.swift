@@ -81,24 +81,46 @@ extension LoadedSurvivalData {
   /// - Throws: ``InputError`` when the data were not read with a censoring value, or have no
   ///   cause at all.
   public func competingRisks() throws(InputError) -> CompetingRisksData {
-    guard case .causes(let censored) = mapping.eventCoding, let column = table.columns[mapping.event] else {
+    guard case .causes(let censored) = mapping.eventCoding else {
       throw InputError(.usage, line: 1, column: 1, "\(mapping.event) was not read as a status with competing causes")
     }
+    return try competingRisks(status: mapping.event, time: nil, censored: censored).data
+  }
+
+  /// Competing-risks data from another status column read along (an overall-survival data set's
+  /// cause of the first event: relapse, death without relapse), with its own time column or the
+  /// data's time, and the groups and strata of the data. Rows whose status or time is missing
+  /// are left out (their lines returned).
+  /// - Throws: ``InputError`` for a column that was not read, a time that is negative or not
+  ///   finite, or a status with no cause.
+  public func competingRisks(status: String, time timeColumn: String?, censored: String) throws(InputError) -> (
+    data: CompetingRisksData, excludedLines: [Int]
+  ) {
+    guard let column = table.columns[status] else {
+      throw InputError(.usage, line: 1, column: 1, "no column '\(status)'")
+    }
+    var times = data.time
+    if let timeColumn {
+      guard let values = numbers(timeColumn) else {
+        throw InputError(.usage, line: 1, column: 1, "\(timeColumn) is not a numeric column")
+      }
+      times = values
+    }
     let target = NumberParser.parse(censored)
-    // The label of each analysed row's value, nil when censored.
-    var labelOfLevel: [String?] = []
+    // The label of each analysed row's value, nil when censored; codes -1 censored, -2 missing.
+    var labelOfLevel: [String] = []
     var codes: [Int32] = []
+    codes.reserveCapacity(rows.count)
     switch column.storage {
     case .numeric(let v):
       var index: [Double: Int32] = [:]
-      codes.reserveCapacity(rows.count)
       for r in rows {
         let x = v[r]
-        if x == target {
+        if x.isNaN {
+          codes.append(-2)
+        } else if x == target {
           codes.append(-1)
-          continue
-        }
-        if let c = index[x] {
+        } else if let c = index[x] {
           codes.append(c)
         } else {
           let c = Int32(labelOfLevel.count)
@@ -108,22 +130,45 @@ extension LoadedSurvivalData {
         }
       }
     case .text(let levelCodes, let levels):
-      labelOfLevel = levels.map { level in
-        level == censored || (target != nil && NumberParser.parse(level) == target) ? nil : level
+      labelOfLevel = levels
+      let censoredLevel = levels.map { $0 == censored || (target != nil && NumberParser.parse($0) == target) }
+      codes = rows.map { r in
+        let c = levelCodes[r]
+        return c < 0 ? -2 : censoredLevel[Int(c)] ? -1 : c
       }
-      codes = rows.map { levelCodes[$0] }
     }
-    let present = Set(codes.filter { $0 >= 0 && labelOfLevel[Int($0)] != nil }.map { Int($0) })
-    let causeLabels = sortedGroupLabels(present.compactMap { labelOfLevel[$0] })
+    let present = Set(codes.filter { $0 >= 0 }.map { Int($0) })
+    let causeLabels = sortedGroupLabels(present.map { labelOfLevel[$0] })
     guard !causeLabels.isEmpty else {
-      throw InputError(.data, line: 1, column: 1, "\(mapping.event) has no value other than the censoring value \(censored): no cause to estimate")
+      throw InputError(.data, line: 1, column: 1, "\(status) has no value other than the censoring value \(censored): no cause to estimate")
     }
     var causeOfLevel = [Int](repeating: 0, count: labelOfLevel.count)
     for (i, label) in labelOfLevel.enumerated() {
-      if let label, let k = causeLabels.firstIndex(of: label) { causeOfLevel[i] = k + 1 }
+      if let k = causeLabels.firstIndex(of: label) { causeOfLevel[i] = k + 1 }
+    }
+    var keep: [Int] = []
+    var excluded: [Int] = []
+    keep.reserveCapacity(rows.count)
+    for i in codes.indices {
+      let t = times[i]
+      if codes[i] == -2 || t.isNaN {
+        excluded.append(Int(table.rowLines[rows[i]]))
+        continue
+      }
+      guard t.isFinite && t >= 0 else {
+        let at = location(i, timeColumn ?? mapping.time)
+        throw InputError(.data, line: at.line, column: at.column, "\(timeColumn ?? mapping.time) '\(numberLabel(t))' is not a time (finite, 0 or more)", record: table.format.isSAS)
+      }
+      keep.append(i)
     }
     let cause = codes.map { $0 >= 0 ? causeOfLevel[Int($0)] : 0 }
-    return CompetingRisksData(
-      unchecked: data.time, cause, causeLabels, data.group, data.groupLabels, data.stratum, data.strataLabels)
+    let all = keep.count == codes.count
+    return (
+      CompetingRisksData(
+        unchecked: all ? times : keep.map { times[$0] }, all ? cause : keep.map { cause[$0] }, causeLabels,
+        all ? data.group : keep.map { data.group[$0] }, data.groupLabels,
+        all ? data.stratum : keep.map { data.stratum[$0] }, data.strataLabels),
+      excluded
+    )
   }
 }

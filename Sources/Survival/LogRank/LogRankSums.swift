@@ -19,7 +19,10 @@ struct LogRankSums {
   /// Strata in which only one group has subjects (they contribute nothing to U or V).
   var singleGroupStrata: [Int] = []
 
-  init(data: SurvivalData, weights: [LogRankWeights], crossCovariances: Bool = false) {
+  /// With `entry`, each subject's entry time, the risk set at t holds only those entered before t
+  /// (the counting-process form: the score test of the Cox model of (start, stop] data with
+  /// Breslow ties).
+  init(data: SurvivalData, entry: [Double]? = nil, weights: [LogRankWeights], crossCovariances: Bool = false) {
     let k = data.groupLabels.count
     let w = weights.count
     groupCount = k
@@ -38,7 +41,9 @@ struct LogRankSums {
       // A stratum with one group contributes its events to observed and expected alike, and
       // nothing to U or V (n_k/n = 1 at every time); it is recorded so that reports can say so.
       if Set(stratumData.group).count < 2 { singleGroupStrata.append(s) }
-      let table = RiskSetTable(stratumData)
+      let table =
+        entry.map { e in RiskSetTable(stratumData, entry: rows.count == data.count ? e : rows.map { e[$0] }) }
+        ?? RiskSetTable(stratumData)
       var km = 1.0
       var stilde = 1.0
       for t in 0..<table.times.count {

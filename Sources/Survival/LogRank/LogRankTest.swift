@@ -65,6 +65,32 @@ public struct LogRankTest: Sendable {
     try self.init(data: prepared, sums: sums, index: 0)
   }
 
+  /// The test of (start, stop] data: each subject at risk only after its `entry` time (delayed
+  /// entry, or a time-dependent group), as the score test of R's `coxph(Surv(start, stop, event)
+  /// ~ group, ties = "breslow")` (R's `survdiff` does not take such data). Entry and exit times
+  /// are merged together by the near-tie rule, as R's timefix.
+  /// - Throws: ``LogRankError`` when there is no information to test or an interval is empty.
+  public init(data: SurvivalData, entry: [Double], weights: LogRankWeights = .logRank, timeFix: Bool = true)
+    throws(LogRankError)
+  {
+    guard entry.count == data.count else { throw .entryCount(expected: data.count, got: entry.count) }
+    var input = data
+    var entries = entry
+    if timeFix {
+      let fixed = TimeFix.apply(entry + data.time)
+      if fixed.changed > 0 {
+        entries = Array(fixed.times[0..<entry.count])
+        input = data.replacingTimes(Array(fixed.times[entry.count...]))
+      }
+    }
+    if let i = entries.indices.first(where: { !(entries[$0] < input.time[$0]) }) {
+      throw .emptyInterval(index: i)
+    }
+    let prepared = try Self.prepare(input, timeFix: false)
+    let sums = LogRankSums(data: prepared, entry: entries, weights: [weights])
+    try self.init(data: prepared, sums: sums, index: 0)
+  }
+
   /// Checks the groups and applies the near-tie merge.
   static func prepare(_ data: SurvivalData, timeFix: Bool) throws(LogRankError) -> SurvivalData {
     guard data.groupLabels.count >= 2 else {
@@ -165,6 +191,10 @@ public enum LogRankError: Error, Equatable, Sendable {
   case needsTwoGroups(Int)
   /// Trend scores do not match the groups.
   case scoresCount(expected: Int, actual: Int)
+  /// The entry times do not match the subjects.
+  case entryCount(expected: Int, got: Int)
+  /// Subject `index` (0-based) enters at or after its time, once near-equal times are merged.
+  case emptyInterval(index: Int)
 
   /// One sentence for the user.
   public var message: String {
@@ -183,6 +213,9 @@ public enum LogRankError: Error, Equatable, Sendable {
       return "every stratum holds subjects of one group only, so a stratified comparison has no information"
     case .needsTwoGroups(let k): return "this statistic needs exactly two groups, the data have \(k)"
     case .scoresCount(let e, let a): return "\(a) trend scores given for \(e) groups"
+    case .entryCount(let e, let g): return "\(g) entry times for \(e) subjects"
+    case .emptyInterval(let i):
+      return "row \(i + 1): the interval (start, stop] is empty once times equal up to round-off are merged (R's aeqSurv refuses it too)"
     }
   }
 }

@@ -95,6 +95,9 @@ public struct KaplanMeierPlot: Sendable, Equatable {
   public var riskTable: RiskTable
   /// Whether to draw each arm's `lower`/`upper` as a translucent stepped band.
   public var showConfidenceBands: Bool
+  /// The curves are cumulative incidences (rising from 0), not survival: the description for
+  /// screen readers gives each curve's last value instead of a median.
+  public var isIncidence = false
 
   /// A plot of `arms` with the given labels and ticks; see the properties for each argument.
   public init(
@@ -130,11 +133,21 @@ public struct KaplanMeierPlot: Sendable, Equatable {
         censorPath(arm, layout), "fill=\"none\" stroke=\"\(PlotPalette.colour(i))\" stroke-width=\"1.5\"")
     }
     drawRiskTable(&canvas, layout)
-    return canvas.document(title: title ?? "Kaplan–Meier plot of \(yLabel)", description: description)
+    return canvas.document(title: title ?? (isIncidence ? "Plot of \(yLabel)" : "Kaplan–Meier plot of \(yLabel)"), description: description)
   }
 
   /// A sentence for screen readers: what is plotted and each arm's median.
   var description: String {
+    if isIncidence {
+      let ends = arms.map { arm in
+        "\(arm.name) reaching " + NumberFormat.significant(arm.survival.last ?? 0, digits: 3)
+          + " at " + NumberFormat.significant(arm.times.last ?? 0, digits: 3)
+      }
+      var text = "Aalen–Johansen curves of \(yLabel) against \(xLabel) for \(arms.count) " + (arms.count == 1 ? "curve" : "curves")
+        + (ends.isEmpty ? "." : ": " + ends.joined(separator: "; ") + ".")
+      if riskTable != .none { text += " The numbers at risk are tabulated under the time axis." }
+      return text
+    }
     let medians = arms.map { arm in
       "\(arm.name), median " + (arm.median.map { NumberFormat.significant($0, digits: 3) } ?? "not reached")
     }

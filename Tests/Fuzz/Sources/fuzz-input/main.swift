@@ -4,7 +4,9 @@ import Survival
 
 /// One input: the first byte chooses the format (CSV, TSV, XPT, SAS7BDAT) and the column
 /// mapping; the rest is the file's bytes. Any outcome but a crash or a hang is a pass: bad bytes
-/// must come back as an `InputError`.
+/// must come back as an `InputError`. With bit 0x20 of the first byte the event column is read
+/// as a competing-risks status (0 censored, other values causes) and the cumulative incidence and
+/// Gray's test are computed from it.
 func fuzzInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
   guard let data else { return 0 }
   guard size > 0 else { return 0 }
@@ -23,8 +25,14 @@ func fuzzInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
   ]
   var spec = specs[Int((selector >> 2) & 3)]
   if selector & 0x10 != 0 { spec.filters = [RowFilter(column: "SAFFL", value: "Y")] }
-  _ = try? SurvivalDataLoader.load(
+  let competing = selector & 0x20 != 0 && spec.param == nil && spec.time != nil
+  if competing { spec.censorValue = "0" }
+  let loaded = try? SurvivalDataLoader.load(
     ByteSource(bytes: bytes), format: format, delimiter: format == .tsv ? 9 : UInt8(ascii: ","), spec: spec)
+  if competing, let loaded, let data = try? loaded.competingRisks() {
+    _ = try? CumulativeIncidenceAnalysis(data: data, options: CumulativeIncidenceOptions(times: [1, 10]))
+    _ = try? GrayTest.all(data)
+  }
   return 0
 }
 

@@ -5,10 +5,14 @@ import FuzzDriver
 import Survival
 import TrialDesign
 
-/// The subcommand picked by an input's first byte (modulo 8); the last entry puts no subcommand
+/// The subcommand picked by an input's first byte (its low four bits); entry 7 puts no subcommand
 /// name before the arguments, so the root command (`--help`, `--version`, `help km`, unknown
-/// names) is fuzzed too.
-let subcommands: [String?] = ["km", "logrank", "cox", "design", "monitor", "simulate", "report", nil]
+/// names) is fuzzed too. Entry 8 is `cif`; entries 9 to 15 repeat 1 to 7, so that a byte keeps the
+/// subcommand it had when the list had eight entries (`'0'`...`'7'` as before, `'8'` for cif).
+let subcommands: [String?] = [
+  "km", "logrank", "cox", "design", "monitor", "simulate", "report", nil,
+  "cif", "logrank", "cox", "design", "monitor", "simulate", "report", nil,
+]
 
 /// An input as a command line: the first byte picks the subcommand, the rest is split on NUL or
 /// newline into arguments (empty arguments kept, as a shell passes `""`). A newline right after
@@ -20,7 +24,7 @@ func argumentsOf(_ bytes: UnsafeBufferPointer<UInt8>) -> [String] {
   var arguments = rest.split(omittingEmptySubsequences: false) { $0 == 0 || $0 == UInt8(ascii: "\n") }
     .map { String(decoding: $0, as: UTF8.self) }
   if arguments.last == "" { arguments.removeLast() }
-  if let name = subcommands[Int(first & 7)] { arguments.insert(name, at: 0) }
+  if let name = subcommands[Int(first & 15)] { arguments.insert(name, at: 0) }
   return arguments
 }
 
@@ -90,6 +94,10 @@ func exercise(_ command: ParsableCommand) throws {
   case let simulate as Simulate:
     exercise(simulate.output)
     try exercise(simulate)
+  case let cif as Cif:
+    _ = cif.options
+    exercise(cif.input)
+    exercise(cif.output)
   case let report as Report:
     exercise(report.input)
     _ = report.resolvedFormat
