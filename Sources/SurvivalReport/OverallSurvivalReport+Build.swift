@@ -180,7 +180,7 @@ extension OverallSurvivalReport {
         let analysis = try CumulativeIncidenceAnalysis(data: crData, options: CumulativeIncidenceOptions(times: settings.landmarks))
         var tests: [GrayTest] = []
         do throws(GrayTestError) {
-          tests = try GrayTest.all(analysis.data)
+          tests = try analysis.grayTests()
         } catch {
           warnings.append("Gray's test not computed: \(error)")
         }

@@ -135,7 +135,7 @@ struct Cif: ParsableCommand {
       var warnings: [String] = []
       if analysis.data.groupLabels.count > 1 {
         do throws(GrayTestError) {
-          report.grayTests = try GrayTest.all(analysis.data, rho: rho)
+          report.grayTests = try analysis.grayTests(rho: rho)
         } catch {
           warnings.append("Gray's test not computed: \(error)")
         }

@@ -113,21 +113,21 @@ extension LoadedSurvivalData {
     codes.reserveCapacity(rows.count)
     switch column.storage {
     case .numeric(let v):
+      // A status has a handful of values: they are looked up in a short list of those seen,
+      // a dictionary taking over only past eight.
+      var seen: [Double] = []
       var index: [Double: Int32] = [:]
+      func code(_ x: Double) -> Int32 {
+        if let c = seen.firstIndex(of: x) { return Int32(c) }
+        if seen.count >= 8, let c = index[x] { return c }
+        let c = Int32(labelOfLevel.count)
+        labelOfLevel.append(numberLabel(x))
+        if seen.count < 8 { seen.append(x) } else { index[x] = c }
+        return c
+      }
       for r in rows {
         let x = v[r]
-        if x.isNaN {
-          codes.append(-2)
-        } else if x == target {
-          codes.append(-1)
-        } else if let c = index[x] {
-          codes.append(c)
-        } else {
-          let c = Int32(labelOfLevel.count)
-          index[x] = c
-          labelOfLevel.append(numberLabel(x))
-          codes.append(c)
-        }
+        codes.append(x.isNaN ? -2 : x == target ? -1 : code(x))
       }
     case .text(let levelCodes, let levels):
       labelOfLevel = levels

@@ -49,7 +49,11 @@ public struct CumulativeIncidence: Sendable, Equatable {
 
   /// One set of curves per group of `data`, in the order of its group labels.
   public static func curves(_ data: CompetingRisksData) -> [CumulativeIncidence] {
-    let order = RadixSort.descending(data.time, group: data.group, groupCount: data.groupLabels.count)
+    curves(data, order: RadixSort.descending(data.time, group: data.group, groupCount: data.groupLabels.count))
+  }
+
+  /// The curves from the rows ordered by group ascending, then time descending.
+  static func curves(_ data: CompetingRisksData, order: [Int]) -> [CumulativeIncidence] {
     var out: [CumulativeIncidence] = []
     var end = order.count
     for g in stride(from: data.groupLabels.count - 1, through: 0, by: -1) {

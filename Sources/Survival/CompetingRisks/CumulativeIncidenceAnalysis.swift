@@ -68,17 +68,55 @@ public struct CumulativeIncidenceAnalysis: Sendable {
   public let groups: [CumulativeIncidenceGroup]
   /// How many times the near-tie merge changed.
   public let timesMerged: Int
+  /// The rows by time descending, ties in row order.
+  let timeOrder: [Int]
+
+  /// Gray's test per cause (cmprsk's `cuminc`) of the analysed data, its groups and strata, with
+  /// weight exponent `rho`; see ``GrayTest``.
+  public func grayTests(rho: Double = 0) throws(GrayTestError) -> [GrayTest] {
+    try GrayTest.all(data, rho: rho, order: Self.partition(timeOrder, data.stratum, data.strataLabels.count))
+  }
+
+  /// `order` stably partitioned by `key` ascending (keys in 0..<count).
+  static func partition(_ order: [Int], _ key: [Int], _ count: Int) -> [Int] {
+    guard count > 1 else { return order }
+    var start = [Int](repeating: 0, count: count + 1)
+    for k in key where k >= 0 && k < count { start[k + 1] += 1 }
+    for k in 0..<count { start[k + 1] += start[k] }
+    var out = [Int](repeating: 0, count: order.count)
+    for i in order {
+      let k = key[i]
+      out[start[k]] = i
+      start[k] += 1
+    }
+    return out
+  }
 
   /// Estimates the curves of `data`.
   /// - Throws: ``KaplanMeierOptionsError`` for an option out of range.
   public init(data: CompetingRisksData, options: CumulativeIncidenceOptions = CumulativeIncidenceOptions()) throws(KaplanMeierOptionsError) {
     try options.validate()
-    let fixed = options.timeFix ? data.fixingTimes() : (data, 0)
+    // The curves of the data as given; the near-tie merge is looked for among their sorted
+    // distinct times, and only when some are near-tied are the times merged and the curves
+    // estimated again (no sort of the merge's own in the usual case).
+    // One sort by time serves the curves (by group) and Gray's test (by stratum): a stable
+    // partition of a stable order keeps its ties in row order.
+    var byTime = RadixSort.descending(data.time, group: [], groupCount: 1)
+    var curves = CumulativeIncidence.curves(data, order: Self.partition(byTime, data.group, data.groupLabels.count))
+    var fixed = (data, 0)
+    if options.timeFix, TimeFix.needed(sortedUnique: TimeFix.mergedUnique(curves.map(\.time))) {
+      fixed = data.fixingTimes()
+      if fixed.1 > 0 {
+        byTime = RadixSort.descending(fixed.0.time, group: [], groupCount: 1)
+        curves = CumulativeIncidence.curves(fixed.0, order: Self.partition(byTime, fixed.0.group, fixed.0.groupLabels.count))
+      }
+    }
+    timeOrder = byTime
     self.options = options
     self.data = fixed.0
     self.timesMerged = fixed.1
     let z = Normal.criticalValue(level: options.confidenceLevel)
-    groups = CumulativeIncidence.curves(fixed.0).map { c in
+    groups = curves.map { c in
       let k = c.causeLabels.count
       let limits = (0..<k).map { c.confidenceLimits(cause: $0 + 1, type: options.confidenceType, level: options.confidenceLevel) }
       let atTimes = (0..<k).map { cause in

@@ -67,7 +67,14 @@ public struct GrayTest: Sendable, Equatable {
   /// - Throws: ``GrayTestError`` when ρ is not finite, fewer than two groups have subjects, no
   ///   follow-up ends by any cause, or the variance of a cause's scores is singular.
   public static func all(_ data: CompetingRisksData, rho: Double = 0) throws(GrayTestError) -> [GrayTest] {
-    let ordered = try Ordered(data, rho: rho)
+    try all(data, rho: rho, order: nil)
+  }
+
+  /// ``all(_:rho:)`` with the rows already ordered by stratum ascending, then time descending, ties
+  /// in row order (`RadixSort.descending(time, group: stratum, …)`), so that an analysis that has
+  /// sorted the times once does not sort them again.
+  static func all(_ data: CompetingRisksData, rho: Double, order: [Int]?) throws(GrayTestError) -> [GrayTest] {
+    let ordered = try Ordered(data, rho: rho, order: order)
     var events = [Int](repeating: 0, count: data.causeCount + 1)
     for c in data.cause { events[c] += 1 }
     let causes = (1...max(1, data.causeCount)).filter { $0 < events.count && events[$0] > 0 }
@@ -194,7 +201,7 @@ private struct Ordered {
 
   var groupCount: Int { groups.count }
 
-  init(_ data: CompetingRisksData, rho: Double) throws(GrayTestError) {
+  init(_ data: CompetingRisksData, rho: Double, order given: [Int]? = nil) throws(GrayTestError) {
     guard rho.isFinite else { throw .invalidRho(rho) }
     var size = [Int](repeating: 0, count: data.groupLabels.count)
     for g in data.group { size[g] += 1 }
@@ -205,7 +212,7 @@ private struct Ordered {
 
     let strataCount = data.strataLabels.count
     // Stratum ascending, time descending; each stratum's range is then read backwards.
-    let order = RadixSort.descending(data.time, group: data.stratum, groupCount: strataCount)
+    let order = given ?? RadixSort.descending(data.time, group: data.stratum, groupCount: strataCount)
     var start = [Int](repeating: 0, count: strataCount + 1)
     for s in data.stratum { start[s + 1] += 1 }
     for s in 0..<strataCount { start[s + 1] += start[s] }

@@ -119,7 +119,14 @@ public struct KaplanMeierAnalysis: Sendable {
     var input = data
     var entries = entry
     var merged = 0
-    if options.timeFix {
+    if let e = entry, e.count != data.count { throw .entryCount(expected: data.count, got: e.count) }
+    // The table of the data as given; the near-tie merge (R's timefix, on entry and exit times
+    // together) is looked for among its sorted distinct times, and only when some are near-tied
+    // are the times merged and the table built again: no sort of its own in the usual case.
+    var table = entries.map { RiskSetTable(input, entry: $0) } ?? RiskSetTable(input)
+    if options.timeFix,
+      TimeFix.needed(sortedUnique: TimeFix.mergedUnique([table.times] + (table.distinctEntries.map { [$0] } ?? [])))
+    {
       // Entry and exit times are merged together, as R's timefix does for (start, stop] data.
       let fixed = TimeFix.apply((entry ?? []) + data.time)
       merged = fixed.changed
@@ -134,12 +141,11 @@ public struct KaplanMeierAnalysis: Sendable {
     }
     timesMerged = merged
     if let e = entries {
-      guard e.count == input.count else { throw .entryCount(expected: input.count, got: e.count) }
       if let i = e.indices.first(where: { !(e[$0] < input.time[$0]) }) {
         throw .emptyInterval(index: i, entry: e[i], time: input.time[i])
       }
     }
-    let table = entries.map { RiskSetTable(input, entry: $0) } ?? RiskSetTable(input)
+    if merged > 0 { table = entries.map { RiskSetTable(input, entry: $0) } ?? RiskSetTable(input) }
     let reverse = table.reversed
     let type = options.confidenceType
     let level = options.confidenceLevel
@@ -187,11 +193,16 @@ public struct KaplanMeierAnalysis: Sendable {
         )
       }
       let reverseCurve = KaplanMeier(table: reverse, group: g, label: curve.label)
+      // The median and the quantiles from one search over the curve and its bands (each
+      // probability's quantile does not depend on the others asked for).
+      let probabilities = options.quantiles + (options.quantiles.contains(0.5) ? [] : [0.5])
+      let found = curve.quantiles(probabilities, type: type, level: level)
+      let median = found[probabilities.firstIndex(of: 0.5) ?? 0]
       groups.append(
         KaplanMeierGroup(
           curve: curve, lower: band.lower, upper: band.upper,
-          median: curve.median(type: type, level: level),
-          quantiles: curve.quantiles(options.quantiles, type: type, level: level),
+          median: median,
+          quantiles: Array(found.prefix(options.quantiles.count)),
           atTimes: at, restrictedMean: rmst,
           followUp: reverseCurve.median(type: type, level: level)))
     }
@@ -204,11 +215,8 @@ public struct KaplanMeierAnalysis: Sendable {
       restrictedMeanDifference = nil
     }
     if groups.count > 1 {
-      let pooled = SurvivalData(
-        unchecked: input.time, input.event, [Int](repeating: 0, count: input.count), ["all"])
-      let pooledTable = entries.map { RiskSetTable(pooled, entry: $0) } ?? RiskSetTable(pooled)
-      followUpOverall = KaplanMeier(table: pooledTable.reversed, group: 0, label: "all")
-        .median(type: type, level: level)
+      // The pooled table is the grouped one summed over the groups: the same times and risk sets.
+      followUpOverall = KaplanMeier(table: table.pooled.reversed, group: 0, label: "all").median(type: type, level: level)
     } else {
       followUpOverall = groups.first?.followUp
         ?? SurvivalQuantile(probability: 0.5, time: nil, lower: nil, upper: nil)

@@ -17,33 +17,36 @@ public struct RiskSetTable: Sendable {
   public let nEvent: [Int]
   /// Number censored at each time, per group.
   public let nCensor: [Int]
+  /// The distinct entry times of counting-process data, ascending (nil without entry times).
+  var distinctEntries: [Double]?
 
   /// The table of `data`.
   public init(_ data: SurvivalData) {
     let n = data.count
     let k = data.groupLabels.count
-    let order = RadixSort.descending(data.time, group: data.group, groupCount: 1).reversed()
-    var times: [Double] = []
-    var events: [Int] = []
-    var censors: [Int] = []
-    times.reserveCapacity(n)
+    let order = RadixSort.descending(data.time, group: data.group, groupCount: 1)
+    // The times in ascending order once (one gather), then the distinct ones counted, so that the
+    // count arrays are allocated once at their size.
+    var sorted = [Double](repeating: 0, count: n)
+    for j in 0..<n { sorted[j] = data.time[order[n - 1 - j]] }
+    var distinct = 0
+    for j in 0..<n where j == 0 || sorted[j] != sorted[j - 1] { distinct += 1 }
+    var times = [Double](repeating: 0, count: distinct)
+    var events = [Int](repeating: 0, count: distinct * k)
+    var censors = [Int](repeating: 0, count: distinct * k)
     var row = -1
-    var last = -Double.infinity
-    for i in order {
-      let t = data.time[i]
-      if row < 0 || t != last {
-        times.append(t)
-        events.append(contentsOf: repeatElement(0, count: k))
-        censors.append(contentsOf: repeatElement(0, count: k))
+    for j in 0..<n {
+      if j == 0 || sorted[j] != sorted[j - 1] {
         row += 1
-        last = t
+        times[row] = sorted[j]
       }
+      let i = order[n - 1 - j]
       let cell = row * k + data.group[i]
       if data.event[i] { events[cell] += 1 } else { censors[cell] += 1 }
     }
-    var risk = [Int](repeating: 0, count: times.count * k)
+    var risk = [Int](repeating: 0, count: distinct * k)
     var running = [Int](repeating: 0, count: k)
-    for r in stride(from: times.count - 1, through: 0, by: -1) {
+    for r in stride(from: distinct - 1, through: 0, by: -1) {
       for g in 0..<k {
         running[g] += events[r * k + g] + censors[r * k + g]
         risk[r * k + g] = running[g]
@@ -58,21 +61,38 @@ public struct RiskSetTable: Sendable {
   public init(_ data: SurvivalData, entry: [Double]) {
     let plain = RiskSetTable(data)
     let k = data.groupLabels.count
-    // Entries per group, descending, so that a pointer walks them as the times fall.
-    var entries = [[Double]](repeating: [], count: k)
-    for i in 0..<min(data.count, entry.count) { entries[data.group[i]].append(entry[i]) }
-    for g in 0..<k { entries[g].sort(by: >) }
-    var next = [Int](repeating: 0, count: k)
+    let m = min(data.count, entry.count)
+    // Entries by group, descending within each group (one radix sort), so that a pointer per
+    // group walks them as the times fall.
+    let values = m == entry.count ? entry : Array(entry[0..<m])
+    let groups = m == data.count ? data.group : Array(data.group[0..<m])
+    let order = RadixSort.descending(values, group: groups, groupCount: k)
+    var start = [Int](repeating: 0, count: k + 1)
+    for i in 0..<m { start[groups[i] + 1] += 1 }
+    for g in 0..<k { start[g + 1] += start[g] }
+    var next = start
     var risk = plain.nRisk
     for r in stride(from: plain.times.count - 1, through: 0, by: -1) {
       let t = plain.times[r]
       for g in 0..<k {
         // Subjects entered at or after t are not yet at risk at t.
-        while next[g] < entries[g].count && entries[g][next[g]] >= t { next[g] += 1 }
-        risk[r * k + g] -= next[g]
+        var j = next[g]
+        while j < start[g + 1] && values[order[j]] >= t { j += 1 }
+        next[g] = j
+        risk[r * k + g] -= j - start[g]
       }
     }
     self.init(times: plain.times, groupCount: k, nRisk: risk, nEvent: plain.nEvent, nCensor: plain.nCensor)
+    // Each group's block of the order is descending: its distinct values ascending, then merged.
+    distinctEntries = TimeFix.mergedUnique(
+      (0..<k).map { g in
+        var out: [Double] = []
+        out.reserveCapacity(start[g + 1] - start[g])
+        for j in stride(from: start[g + 1] - 1, through: start[g], by: -1) where out.last != values[order[j]] {
+          out.append(values[order[j]])
+        }
+        return out
+      })
   }
 
   init(times: [Double], groupCount: Int, nRisk: [Int], nEvent: [Int], nCensor: [Int]) {
@@ -81,6 +101,30 @@ public struct RiskSetTable: Sendable {
     self.nRisk = nRisk
     self.nEvent = nEvent
     self.nCensor = nCensor
+  }
+
+  /// The table of all groups pooled: the same times, the counts summed over the groups (the table
+  /// of the data with one group, without sorting them again).
+  public var pooled: RiskSetTable {
+    guard groupCount > 1 else { return self }
+    let rows = times.count
+    var risk = [Int](repeating: 0, count: rows)
+    var events = [Int](repeating: 0, count: rows)
+    var censors = [Int](repeating: 0, count: rows)
+    for r in 0..<rows {
+      var a = 0
+      var b = 0
+      var c = 0
+      for g in 0..<groupCount {
+        a += nRisk[r * groupCount + g]
+        b += nEvent[r * groupCount + g]
+        c += nCensor[r * groupCount + g]
+      }
+      risk[r] = a
+      events[r] = b
+      censors[r] = c
+    }
+    return RiskSetTable(times: times, groupCount: 1, nRisk: risk, nEvent: events, nCensor: censors)
   }
 
   /// The same table with events and censorings exchanged: the table of the reverse Kaplan–Meier
