@@ -32,7 +32,9 @@ extension KaplanMeierPlot.Arm {
       let next = c.time.firstIndex { $0 >= t } ?? c.time.count
       return next < c.time.count ? c.nRisk[next] : 0
     }
-    let label = cause <= c.causeLabels.count ? c.causeLabels[cause - 1] : String(cause)
+    // A cause coded by a number is named "cause 1" in the legend; a named cause by its name.
+    let code = cause <= c.causeLabels.count ? c.causeLabels[cause - 1] : String(cause)
+    let label = Double(code) != nil ? "cause \(code)" : code
     self.init(
       name: "\(c.label): \(label)", times: c.time, survival: c.incidence[cause - 1], lower: group.lower[cause - 1],
       upper: group.upper[cause - 1], endTime: c.time.last, median: nil, atRisk: atRisk)

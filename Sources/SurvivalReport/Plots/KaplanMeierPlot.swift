@@ -362,12 +362,13 @@ public struct KaplanMeierPlot: Sendable, Equatable {
   // MARK: Paths
 
   /// The step function: from (0, 1) flat to each time where survival changes, down to the new
-  /// value, and flat to the end of follow-up.
+  /// value, and flat to the end of follow-up (a cumulative incidence starts at (0, 0) and rises).
   func curvePath(_ arm: Arm, _ layout: Layout) -> SVGPath {
     let end = arm.lastTime
     var path = SVGPath()
-    path.move(layout.x(0), layout.y(1))
-    var current = 1.0
+    let origin = isIncidence ? 0.0 : 1.0
+    path.move(layout.x(0), layout.y(origin))
+    var current = origin
     for (t, s) in zip(arm.times, arm.survival) where t.isFinite && s.isFinite && t <= end && s != current {
       path.horizontal(layout.x(max(t, 0)))
       path.vertical(layout.y(s))
@@ -382,11 +383,13 @@ public struct KaplanMeierPlot: Sendable, Equatable {
   func bandPath(_ arm: Arm, _ layout: Layout) -> SVGPath {
     guard let lower = arm.lower, let upper = arm.upper else { return SVGPath() }
     let end = arm.lastTime
-    // Pieces of constant limits: [0, t₀) at (1, 1), then [tᵢ, tᵢ₊₁) at (lowerᵢ, upperᵢ).
+    // Pieces of constant limits: [0, t₀) at (1, 1) (at (0, 0) for an incidence), then
+    // [tᵢ, tᵢ₊₁) at (lowerᵢ, upperᵢ).
     let steps = min(arm.times.count, lower.count, upper.count)
     var pieces: [(from: Double, to: Double, lo: Double, hi: Double)] = []
     var start = 0.0
-    var limits = (lo: 1.0, hi: 1.0)
+    let origin = isIncidence ? 0.0 : 1.0
+    var limits = (lo: origin, hi: origin)
     for i in 0..<steps where arm.times[i].isFinite && arm.times[i] <= end {
       pieces.append((start, max(arm.times[i], start), limits.lo, limits.hi))
       start = max(arm.times[i], start)
