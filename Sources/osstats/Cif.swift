@@ -104,16 +104,7 @@ struct Cif: ParsableCommand {
       let covariateNames = covariates?.values ?? []
       let request = CoxDesign.Request(
         covariates: covariateNames, reference: Dictionary(Cox.pairs(reference), uniquingKeysWith: { $1 }))
-      var optionNames: [String: String] = [:]
-      var explanations: [String: String] = [:]
-      for c in covariateNames {
-        optionNames[c] = "--covariates"
-        do {
-          _ = try ModelTerm.terms([c])
-        } catch {
-          explanations[c] = "--covariates \(error)"
-        }
-      }
+      let (optionNames, explanations) = Cox.covariateOptions(covariateNames)
       let (loaded, summary) = try input.load(
         groups: groups, strata: strata?.values ?? [], extra: request.columns, extraOptions: optionNames,
         extraExplanations: explanations, censorValue: censorValue)

@@ -132,6 +132,23 @@ struct Cox: ParsableCommand {
     }
   }
 
+  /// The option that names each covariate (for messages about its column), and for a covariate
+  /// that is not a term osstats reads why not: it is looked for as a column (a name may hold any
+  /// character), and when there is no such column either, the message says why it is not a term.
+  static func covariateOptions(_ covariates: [String]) -> (options: [String: String], explanations: [String: String]) {
+    var options: [String: String] = [:]
+    var explanations: [String: String] = [:]
+    for c in covariates {
+      options[c] = "--covariates"
+      do {
+        _ = try ModelTerm.terms([c])
+      } catch {
+        explanations[c] = "--covariates \(error)"
+      }
+    }
+    return (options, explanations)
+  }
+
   static func pairs(_ list: NameList?) -> [(String, String)] {
     (list?.values ?? []).map { p in
       // Empty pieces kept: "=" is ["", ""], never an empty array.
@@ -146,18 +163,7 @@ struct Cox: ParsableCommand {
         covariates: covariates.values,
         reference: Dictionary(Self.pairs(reference), uniquingKeysWith: { $1 }),
         start: start, weights: weights, cluster: cluster)
-      var options: [String: String] = [:]
-      // A covariate that is not a term osstats reads is looked for as a column (a name may hold any
-      // character); when there is no such column either, the message says why it is not a term.
-      var explanations: [String: String] = [:]
-      for c in covariates.values {
-        options[c] = "--covariates"
-        do {
-          _ = try ModelTerm.terms([c])
-        } catch {
-          explanations[c] = "--covariates \(error)"
-        }
-      }
+      var (options, explanations) = Self.covariateOptions(covariates.values)
       if let s = start { options[s] = "--start" }
       if let w = weights { options[w] = "--weights" }
       if let c = cluster { options[c] = "--cluster" }
