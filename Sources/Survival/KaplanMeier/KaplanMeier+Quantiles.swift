@@ -25,7 +25,11 @@ extension KaplanMeier {
   public func quantiles(
     _ probabilities: [Double], type: ConfidenceType = .log, level: Double = 0.95
   ) -> [SurvivalQuantile] {
-    let band = confidenceLimits(type: type, level: level)
+    quantiles(probabilities, band: confidenceLimits(type: type, level: level))
+  }
+
+  /// ``quantiles(_:type:level:)`` from the pointwise band already computed for the curve.
+  func quantiles(_ probabilities: [Double], band: (lower: [Double], upper: [Double])) -> [SurvivalQuantile] {
     let x = [0] + time
     let estimate = Self.findQuantiles(x: x, y: [0] + survival.map { 1 - $0 }, probabilities)
     let lower = Self.findQuantiles(x: x, y: [0] + band.lower.map { 1 - $0 }, probabilities)

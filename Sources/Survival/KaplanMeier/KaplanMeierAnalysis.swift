@@ -196,7 +196,7 @@ public struct KaplanMeierAnalysis: Sendable {
       // The median and the quantiles from one search over the curve and its bands (each
       // probability's quantile does not depend on the others asked for).
       let probabilities = options.quantiles + (options.quantiles.contains(0.5) ? [] : [0.5])
-      let found = curve.quantiles(probabilities, type: type, level: level)
+      let found = curve.quantiles(probabilities, band: band)
       let median = found[probabilities.firstIndex(of: 0.5) ?? 0]
       groups.append(
         KaplanMeierGroup(
